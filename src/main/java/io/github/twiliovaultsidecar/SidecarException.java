@@ -1,0 +1,44 @@
+package io.github.twiliovaultsidecar;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Root of every failure the sidecar reports itself. Each subclass names one stable problem
+ * {@link #type() type} and HTTP status; the web layer turns it into an RFC 9457 problem detail.
+ * <p>
+ * Messages and {@link #context() context} name accounts, regions and paths, never a secret.
+ */
+public abstract class SidecarException extends RuntimeException {
+
+	/** Prefix of every problem {@code type} this service emits. */
+	public static final String TYPE_PREFIX = "urn:twilio-vault-sidecar:problem:";
+
+	private final Map<String, Object> context;
+
+	protected SidecarException(String message, Map<String, ?> context, Throwable cause) {
+		super(message, cause);
+		this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+	}
+
+	/** Stable short name of the failure, e.g. {@code credential-not-found}. */
+	public abstract String problem();
+
+	/** HTTP status the failure maps to. */
+	public abstract int status();
+
+	/** Short human title shared by every instance of the failure. */
+	public abstract String title();
+
+	/** Full problem type URI: {@link #TYPE_PREFIX} followed by {@link #problem()}. */
+	public final String type() {
+		return TYPE_PREFIX + problem();
+	}
+
+	/** Extra non-secret members of the problem detail (account, region, path...). */
+	public final Map<String, Object> context() {
+		return this.context;
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.github.twiliovaultsidecar.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * An in-memory cache in front of a {@link CredentialStore}. A cached credential is served as is for
+ * the refresh interval; after that its KV version is checked with a metadata read (never a blind
+ * re-read of the secret) and a new version is loaded, so a rotation in Vault is picked up without a
+ * restart. While Vault cannot be reached, the last good credential keeps being served until it is
+ * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
+ * caller's event loop.
+ */
+public final class CredentialCache {
+
+	private final CredentialStore store;
+
+	private final Duration refreshInterval;
+
+	private final Duration maxStaleness;
+
+	private final Clock clock;
+
+	private final Map<CredentialKey, Entry> entries = new ConcurrentHashMap<>();
+
+	/**
+	 * @param store where credentials are read from
+	 * @param refreshInterval how long a credential is served before its version is checked
+	 * @param maxStaleness how long the last good credential is served while Vault fails
+	 * @param clock the time source (injected so tests advance time instead of sleeping)
+	 */
+	public CredentialCache(CredentialStore store, Duration refreshInterval, Duration maxStaleness, Clock clock) {
+		this.store = store;
+		this.refreshInterval = refreshInterval;
+		this.maxStaleness = maxStaleness;
+		this.clock = clock;
+	}
+
+	/**
+	 * @return the credential, from memory when it was checked within the refresh interval
+	 * @throws CredentialStoreException (as the Mono's error) when it cannot be had
+	 */
+	public Mono<RegionalCredential> get(CredentialKey key) {
+		Entry entry = this.entries.get(key);
+		if (entry != null && entry.checkedAt.plus(this.refreshInterval).isAfter(this.clock.instant())) {
+			return Mono.just(entry.credential);
+		}
+		return Mono.fromCallable(() -> refresh(key)).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Reads the credential from Vault, bypassing the cache (e.g. after Twilio rejected the cached one).
+	 * @return the latest stored credential
+	 */
+	public Mono<RegionalCredential> reload(CredentialKey key) {
+		return Mono.fromCallable(() -> load(key)).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/** Forgets every cached credential. */
+	public void clear() {
+		this.entries.clear();
+	}
+
+	/** @return how long ago the oldest cached credential was last confirmed with Vault */
+	public Duration maxAge() {
+		Instant now = this.clock.instant();
+		return this.entries.values()
+			.stream()
+			.map(entry -> Duration.between(entry.checkedAt, now))
+			.max(Duration::compareTo)
+			.orElse(Duration.ZERO);
+	}
+
+	private RegionalCredential refresh(CredentialKey key) {
+		Entry entry = this.entries.get(key);
+		if (entry == null) {
+			return load(key);
+		}
+		OptionalLong current;
+		try {
+			current = this.store.currentVersion(key);
+		}
+		catch (CredentialStoreException.Unavailable ex) {
+			if (entry.checkedAt.plus(this.maxStaleness).isAfter(this.clock.instant())) {
+				return entry.credential;
+			}
+			throw ex;
+		}
+		if (current.isPresent() && current.getAsLong() == entry.credential.version()) {
+			this.entries.put(key, new Entry(entry.credential, this.clock.instant()));
+			return entry.credential;
+		}
+		return load(key);
+	}
+
+	private RegionalCredential load(CredentialKey key) {
+		Instant now = this.clock.instant();
+		try {
+			RegionalCredential credential = this.store.read(key);
+			this.entries.put(key, new Entry(credential, now));
+			return credential;
+		}
+		catch (CredentialStoreException.NotFound | CredentialStoreException.Malformed ex) {
+			this.entries.remove(key);
+			throw ex;
+		}
+	}
+
+	private record Entry(RegionalCredential credential, Instant checkedAt) {
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.github.twiliovaultsidecar.web;
+
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import io.github.twiliovaultsidecar.SidecarException;
+
+/** Maps every {@link SidecarException} thrown by a controller to its problem detail. */
+@RestControllerAdvice
+class ProblemDetailsAdvice {
+
+	@ExceptionHandler(SidecarException.class)
+	ResponseEntity<ProblemDetail> handle(SidecarException failure) {
+		return ResponseEntity.status(failure.status()).body(ProblemDetails.of(failure));
+	}
+
+}

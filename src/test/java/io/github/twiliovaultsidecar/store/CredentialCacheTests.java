@@ -1,0 +1,158 @@
+package io.github.twiliovaultsidecar.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.twiliovaultsidecar.support.MutableClock;
+import io.github.twiliovaultsidecar.support.TestSids;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CredentialCacheTests {
+
+	private static final Duration REFRESH = Duration.ofSeconds(30);
+
+	private static final Duration MAX_STALENESS = Duration.ofMinutes(15);
+
+	private final CountingStore store = new CountingStore();
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	private final CredentialCache cache = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock);
+
+	private final CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
+
+	@Test
+	void servesFromMemoryWithinTheRefreshInterval() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential first = this.cache.get(this.key).block();
+		this.clock.advance(REFRESH.minusSeconds(1));
+		assertThat(this.cache.get(this.key).block()).isSameAs(first);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+		assertThat(this.store.versionChecks.get()).isZero();
+	}
+
+	@Test
+	void rechecksByVersionNotByRereadingTheSecret() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential first = this.cache.get(this.key).block();
+		this.clock.advance(REFRESH);
+		assertThat(this.cache.get(this.key).block()).isSameAs(first);
+		assertThat(this.store.versionChecks.get()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
+	void picksUpANewVersionAfterTheRefreshInterval() {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		String rotated = TestSids.authToken();
+		this.store.put(this.key, rotated);
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(1);
+		this.clock.advance(REFRESH);
+		RegionalCredential refreshed = this.cache.get(this.key).block();
+		assertThat(refreshed.version()).isEqualTo(2);
+		assertThat(refreshed.secret().reveal()).isEqualTo(rotated);
+	}
+
+	@Test
+	void reloadBypassesTheCache() {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		this.store.put(this.key, TestSids.authToken());
+		assertThat(this.cache.reload(this.key).block().version()).isEqualTo(2);
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
+	}
+
+	@Test
+	void servesTheLastGoodCredentialWhileVaultIsDownUpToTheMaximumStaleness() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential good = this.cache.get(this.key).block();
+		this.store.down = true;
+		this.clock.advance(MAX_STALENESS.minusSeconds(1));
+		assertThat(this.cache.get(this.key).block()).isSameAs(good);
+		assertThat(this.cache.maxAge()).isEqualTo(MAX_STALENESS.minusSeconds(1));
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThatThrownBy(() -> this.cache.get(this.key).block())
+			.isInstanceOf(CredentialStoreException.Unavailable.class);
+		this.store.down = false;
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(good.version());
+		assertThat(this.cache.maxAge()).isZero();
+	}
+
+	@Test
+	void forgetsACredentialDeletedInVault() {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		this.store.entries.remove(this.key);
+		this.clock.advance(REFRESH);
+		assertThatThrownBy(() -> this.cache.get(this.key).block()).isInstanceOf(CredentialStoreException.NotFound.class);
+	}
+
+	/** An in-memory store that counts reads and can fail as if Vault were down. */
+	private static final class CountingStore implements CredentialStore {
+
+		final Map<CredentialKey, RegionalCredential> entries = new ConcurrentHashMap<>();
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		final AtomicInteger versionChecks = new AtomicInteger();
+
+		volatile boolean down;
+
+		void put(CredentialKey key, String token) {
+			long version = Optional.ofNullable(this.entries.get(key)).map(RegionalCredential::version).orElse(0L) + 1;
+			this.entries.put(key, CredentialEntries.parse(key, "mem/" + key, Map.of("auth_token", token), version));
+		}
+
+		private void failWhenDown(CredentialKey key) {
+			if (this.down) {
+				throw new CredentialStoreException.Unavailable("mem/" + key, "read", null);
+			}
+		}
+
+		@Override
+		public RegionalCredential read(CredentialKey key) {
+			failWhenDown(key);
+			this.reads.incrementAndGet();
+			RegionalCredential credential = this.entries.get(key);
+			if (credential == null) {
+				throw new CredentialStoreException.NotFound("mem/" + key);
+			}
+			return credential;
+		}
+
+		@Override
+		public OptionalLong currentVersion(CredentialKey key) {
+			failWhenDown(key);
+			this.versionChecks.incrementAndGet();
+			RegionalCredential credential = this.entries.get(key);
+			return (credential != null) ? OptionalLong.of(credential.version()) : OptionalLong.empty();
+		}
+
+		@Override
+		public long write(CredentialKey key, Map<String, String> data, Map<String, String> customMetadata, long cas) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public List<StoredPath> list() {
+			return List.of();
+		}
+
+		@Override
+		public Optional<EntryMetadata> metadata(StoredPath path) {
+			return Optional.empty();
+		}
+
+	}
+
+}
