@@ -1,0 +1,91 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Set;
+
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.async.ByteArrayFeeder;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Rewrites one JSON document chunk by chunk, replacing the value of every property named in
+ * {@link #FIELDS} (at any depth, whatever its type) with {@value #REDACTED}. It holds at most one
+ * input chunk and the output produced for it, so a page of any size streams through. One instance
+ * per document; not thread-safe.
+ */
+final class JsonRedactor {
+
+	/** Properties whose values never reach a caller: the Accounts resource's tokens, the Keys resource's secret. */
+	static final Set<String> FIELDS = Set.of("auth_token", "secondary_auth_token", "secret");
+
+	static final String REDACTED = "[redacted]";
+
+	private static final JsonFactory FACTORY = new JsonFactory();
+
+	private final JsonParser parser = FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty());
+
+	private final ByteArrayFeeder feeder = (ByteArrayFeeder) this.parser.nonBlockingInputFeeder();
+
+	private final ByteArrayOutputStream output = new ByteArrayOutputStream(8192);
+
+	private final JsonGenerator generator = FACTORY.createGenerator(ObjectWriteContext.empty(), this.output);
+
+	private boolean redactNextValue;
+
+	private int skipDepth;
+
+	/**
+	 * @param chunk the next bytes of the document
+	 * @return the rewritten bytes that chunk completed, possibly empty
+	 * @throws tools.jackson.core.JacksonException when the bytes are not JSON
+	 */
+	byte[] feed(byte[] chunk) {
+		this.feeder.feedInput(chunk, 0, chunk.length);
+		drain();
+		return takeOutput();
+	}
+
+	/**
+	 * @return the rewritten bytes that remain once the input has ended
+	 * @throws tools.jackson.core.JacksonException when the document is truncated or not JSON
+	 */
+	byte[] finish() {
+		this.feeder.endOfInput();
+		drain();
+		this.generator.close();
+		return takeOutput();
+	}
+
+	private void drain() {
+		JsonToken token;
+		while ((token = this.parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+			if (this.skipDepth > 0) {
+				this.skipDepth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+			}
+			else if (this.redactNextValue) {
+				this.redactNextValue = false;
+				this.generator.writeString(REDACTED);
+				this.skipDepth = token.isStructStart() ? 1 : 0;
+			}
+			else if (token == JsonToken.PROPERTY_NAME && FIELDS.contains(this.parser.currentName())) {
+				this.generator.writeName(this.parser.currentName());
+				this.redactNextValue = true;
+			}
+			else {
+				this.generator.copyCurrentEventExact(this.parser);
+			}
+		}
+	}
+
+	private byte[] takeOutput() {
+		this.generator.flush();
+		byte[] bytes = this.output.toByteArray();
+		this.output.reset();
+		return bytes;
+	}
+
+}

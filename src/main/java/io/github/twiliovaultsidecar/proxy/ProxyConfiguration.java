@@ -1,0 +1,24 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.twiliovaultsidecar.store.CredentialCache;
+import io.github.twiliovaultsidecar.store.StoreProperties;
+
+/** Wires the signing proxy. */
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+	@Bean
+	UpstreamClient upstreamClient(ProxyProperties properties) {
+		return new UpstreamClient(properties);
+	}
+
+	@Bean
+	SigningProxy signingProxy(ProxyProperties properties, CredentialCache credentials, StoreProperties store,
+			UpstreamClient upstream) {
+		return new SigningProxy(properties, credentials, store.layout(), upstream);
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.util.Map;
+
+import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.store.CredentialKey;
+
+/** A failure the proxy reports itself. Created through factories that add context, never a secret. */
+public final class ProxyException extends SidecarException {
+
+	private final String problem;
+
+	private final int status;
+
+	private final String title;
+
+	private ProxyException(String problem, int status, String title, String message, Map<String, ?> context) {
+		super(message, context, null);
+		this.problem = problem;
+		this.status = status;
+		this.title = title;
+	}
+
+	static ProxyException badPath(String reason) {
+		return new ProxyException("invalid-path", 400, "Invalid request path", "Rejected request path: " + reason,
+				Map.of());
+	}
+
+	static ProxyException accountConflict(String first, String firstSource, String second, String secondSource) {
+		return new ProxyException("account-mismatch", 400, "Conflicting accounts",
+				"The request names two accounts: " + first + " (" + firstSource + ") and " + second + " (" + secondSource
+						+ ")",
+				Map.of(firstSource, first, secondSource, second));
+	}
+
+	static ProxyException noAccount() {
+		return new ProxyException("account-missing", 400, "No account",
+				"The request names no account: put it in the path (/Accounts/AC…), the Basic-auth user name or "
+						+ "X-Twilio-Account-Sid, or configure sidecar.proxy.default-account",
+				Map.of());
+	}
+
+	static ProxyException bodyTooLarge(long limit) {
+		return new ProxyException("body-too-large", 413, "Request body too large",
+				"The request body is larger than sidecar.proxy.max-request-body (" + limit + " bytes)",
+				Map.of("limit", limit));
+	}
+
+	static ProxyException methodNotAllowed(String method) {
+		return new ProxyException("method-not-allowed", 405, "Method not allowed",
+				"Method " + method + " is not forwarded to Twilio", Map.of("method", method));
+	}
+
+	static ProxyException storedCredentialRejected(CredentialKey key, String path, long version) {
+		return new ProxyException("stored-credential-rejected", 502, "Stored credential rejected by Twilio",
+				"Twilio rejected the stored credential for account " + key.account() + " in region " + key.region()
+						+ " (version " + version + " at " + path + ") and Vault holds no newer version: reseed it",
+				Map.of("account", key.account().value(), "region", key.region().code(), "path", path,
+						"credential_version", version));
+	}
+
+	static ProxyException upstreamFailed(String host, Throwable cause) {
+		String reason = (cause instanceof java.util.concurrent.TimeoutException
+				|| cause instanceof io.netty.handler.timeout.ReadTimeoutException) ? "timed out"
+						: cause.getClass().getSimpleName();
+		return new ProxyException("upstream-unavailable", 502, "Twilio unreachable",
+				"The request to " + host + " failed: " + reason, Map.of("host", host));
+	}
+
+	static ProxyException unreadableResponse(String host, String reason) {
+		return new ProxyException("upstream-response-unreadable", 502, "Twilio response withheld",
+				"The response from " + host + " could not be checked for secrets (" + reason + ") and was withheld",
+				Map.of("host", host));
+	}
+
+	@Override
+	public String problem() {
+		return this.problem;
+	}
+
+	@Override
+	public int status() {
+		return this.status;
+	}
+
+	@Override
+	public String title() {
+		return this.title;
+	}
+
+}

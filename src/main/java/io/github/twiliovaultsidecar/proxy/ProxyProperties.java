@@ -1,0 +1,65 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.twilio.TwilioHost;
+
+/**
+ * {@code sidecar.proxy.*}: how callers' requests are accepted and sent to Twilio.
+ *
+ * @param products Twilio products callers may reach (first label of the host), default {@code api}
+ * @param maxRequestBody largest request body accepted; larger gets 413
+ * @param replayLimit bodies up to this size are kept so a request can be re-sent once with a rotated
+ * credential after a 401; larger bodies stream and are never re-sent
+ * @param defaultAccount account used when a request names none, may be {@code null}
+ * @param upstreamOverride for tests and demos only: base URL every upstream request goes to instead
+ * (the Twilio hostname stays in {@code Host}); {@code null} in production
+ * @param connectTimeout TCP/TLS connect timeout to Twilio
+ * @param responseTimeout longest wait for Twilio's response headers
+ */
+@ConfigurationProperties("sidecar.proxy")
+public record ProxyProperties(@DefaultValue("api") Set<String> products, @DefaultValue("10MB") DataSize maxRequestBody,
+		@DefaultValue("256KB") DataSize replayLimit, String defaultAccount, URI upstreamOverride,
+		@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration responseTimeout) {
+
+	public ProxyProperties {
+		for (String product : products) {
+			if (!TwilioHost.KNOWN_PRODUCTS.contains(product)) {
+				throw new IllegalArgumentException("sidecar.proxy.products contains '" + product
+						+ "'; known products: " + String.join(", ", TwilioHost.KNOWN_PRODUCTS.stream().sorted().toList()));
+			}
+		}
+		products = Set.copyOf(products);
+		if (maxRequestBody.toBytes() <= 0) {
+			throw new IllegalArgumentException("sidecar.proxy.max-request-body must be positive, got " + maxRequestBody);
+		}
+		if (defaultAccount != null && defaultAccount.isBlank()) {
+			defaultAccount = null;
+		}
+		if (defaultAccount != null && !AccountSid.isValid(defaultAccount)) {
+			throw new IllegalArgumentException(
+					"sidecar.proxy.default-account must be an Account SID, got '" + defaultAccount + "'");
+		}
+		if (upstreamOverride != null && upstreamOverride.toString().isBlank()) {
+			upstreamOverride = null;
+		}
+		if (upstreamOverride != null && (upstreamOverride.getScheme() == null || upstreamOverride.getHost() == null)) {
+			throw new IllegalArgumentException(
+					"sidecar.proxy.upstream-override (TWILIO_UPSTREAM_OVERRIDE) must be a base URL such as "
+							+ "http://127.0.0.1:9999, got '" + upstreamOverride + "'");
+		}
+		if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative()
+				|| responseTimeout.isZero()) {
+			throw new IllegalArgumentException("sidecar.proxy.connect-timeout and response-timeout must be positive, got "
+					+ connectTimeout + " and " + responseTimeout);
+		}
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.net.URI;
+import java.util.function.Function;
+
+import io.netty.channel.ChannelOption;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * Sends signed requests to Twilio's regional hosts over TLS with normal certificate checks, through
+ * one pooled connection provider, streaming bodies both ways. With an upstream override (tests and
+ * demos only) requests go to that base URL instead, keeping the Twilio hostname in {@code Host}.
+ */
+public final class UpstreamClient {
+
+	private final WebClient webClient;
+
+	private final URI override;
+
+	/** @param properties timeouts and the optional override */
+	public UpstreamClient(ProxyProperties properties) {
+		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
+			.maxConnections(500)
+			.pendingAcquireMaxCount(-1)
+			.maxIdleTime(java.time.Duration.ofSeconds(50))
+			.build();
+		HttpClient http = HttpClient.create(pool)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+			.responseTimeout(properties.responseTimeout())
+			.compress(false);
+		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+		this.override = properties.upstreamOverride();
+	}
+
+	/** @return the URL a request for {@code host} and {@code pathAndQuery} is sent to */
+	URI uri(String host, String pathAndQuery) {
+		if (this.override != null) {
+			String base = this.override.toString();
+			return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + pathAndQuery);
+		}
+		return URI.create("https://" + host + pathAndQuery);
+	}
+
+	/**
+	 * Sends one request and hands the response to {@code handler}, which must consume or release its body.
+	 * @param host the Twilio hostname, for the URL and in errors
+	 * @return what {@code handler} returns; a connection failure or timeout becomes a {@link ProxyException}
+	 */
+	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
+			Publisher<DataBuffer> body, Function<ClientResponse, Mono<T>> handler) {
+		return this.webClient.method(method)
+			.uri(uri(host, pathAndQuery))
+			.headers(out -> out.addAll(headers))
+			.body(BodyInserters.fromDataBuffers(body))
+			.exchangeToMono(handler)
+			.onErrorMap(WebClientRequestException.class,
+					ex -> ProxyException.upstreamFailed(host, (ex.getCause() != null) ? ex.getCause() : ex));
+	}
+
+}
