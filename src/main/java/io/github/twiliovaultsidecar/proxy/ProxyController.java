@@ -20,7 +20,7 @@ class ProxyController {
 		this.proxy = proxy;
 	}
 
-	@RequestMapping("/{host:[^/]*\\.[^/]*}/**")
+	@RequestMapping("/{host:.*\\..*}/**")
 	Mono<Void> forward(ServerWebExchange exchange) {
 		return Mono.defer(() -> this.proxy.forward(exchange));
 	}

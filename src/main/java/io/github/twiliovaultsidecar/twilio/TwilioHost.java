@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
  * region on 2026-04-28 and is rejected with a hint naming the edge form. The region in the host is
  * what picks a credential.
  *
+ * @param hostName the lower-case hostname as the caller wrote it, e.g. {@code api.us1.twilio.com}
  * @param product first label, e.g. {@code api}
  * @param edge the edge, empty when the host names none
  * @param region the region; US1 when the host names none
  */
-public record TwilioHost(String product, Optional<Edge> edge, Region region) {
+public record TwilioHost(String hostName, String product, Optional<Edge> edge, Region region) {
 
 	/** The only domain the sidecar forwards to. */
 	public static final String DOMAIN = "twilio.com";
@@ -91,9 +92,9 @@ public record TwilioHost(String product, Optional<Edge> edge, Region region) {
 					+ "' is not enabled (enabled: " + String.join(", ", products.stream().sorted().toList()) + ")");
 		}
 		return switch (labels.length) {
-			case 1 -> new TwilioHost(product, Optional.empty(), Region.US1);
-			case 2 -> shortForm(host, product, labels[1]);
-			case 3 -> edgeForm(host, product, labels[1], labels[2]);
+			case 1 -> new TwilioHost(lower, product, Optional.empty(), Region.US1);
+			case 2 -> shortForm(lower, product, labels[1]);
+			case 3 -> edgeForm(lower, product, labels[1], labels[2]);
 			default -> throw InvalidTwilioInputException.host(host,
 					"expected {product}.{edge}.{region}." + DOMAIN);
 		};
@@ -103,7 +104,7 @@ public record TwilioHost(String product, Optional<Edge> edge, Region region) {
 		if (Region.isValid(label)) {
 			Region region = Region.parse(label);
 			if (region.equals(Region.US1)) {
-				return new TwilioHost(product, Optional.empty(), region);
+				return new TwilioHost(host, product, Optional.empty(), region);
 			}
 			String edge = region.defaultEdge().map(Edge::name).orElse("{edge}");
 			throw InvalidTwilioInputException.shortRegionalHost(host,
@@ -123,16 +124,7 @@ public record TwilioHost(String product, Optional<Edge> edge, Region region) {
 		if (!Region.isValid(region)) {
 			throw InvalidTwilioInputException.host(host, "'" + region + "' is not a Twilio region");
 		}
-		return new TwilioHost(product, Optional.of(Edge.parse(edge)), Region.parse(region));
-	}
-
-	/** @return the canonical lower-case hostname, e.g. {@code api.dublin.ie1.twilio.com} */
-	public String hostName() {
-		if (this.edge.isEmpty()) {
-			return this.region.equals(Region.US1) ? this.product + "." + DOMAIN
-					: this.product + "." + this.region.code() + "." + DOMAIN;
-		}
-		return this.product + "." + this.edge.get().name() + "." + this.region.code() + "." + DOMAIN;
+		return new TwilioHost(host, product, Optional.of(Edge.parse(edge)), Region.parse(region));
 	}
 
 	/**
@@ -147,7 +139,9 @@ public record TwilioHost(String product, Optional<Edge> edge, Region region) {
 						"region " + region.code() + " has no known default edge; store an edge for it");
 			}
 		}
-		return new TwilioHost(product, edge, region);
+		String name = edge.map(e -> product + "." + e.name() + "." + region.code() + "." + DOMAIN)
+			.orElse(product + "." + DOMAIN);
+		return new TwilioHost(name, product, edge, region);
 	}
 
 	@Override

@@ -1,0 +1,97 @@
+package io.github.twiliovaultsidecar.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Calls the sidecar as an app would, with raw HTTP (paths are sent exactly as written), and keeps
+ * every response it received so a test class can check that no secret ever reached a caller.
+ */
+public final class CapturingCaller {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final List<HttpResponse<String>> received = new CopyOnWriteArrayList<>();
+
+	private final String base;
+
+	/** @param base the sidecar's base URL, e.g. {@code http://127.0.0.1:40321} */
+	public CapturingCaller(String base) {
+		this.base = base;
+	}
+
+	/**
+	 * @param rawPathAndQuery sent as is, e.g. {@code /api.dublin.ie1.twilio.com/2010-04-01/Accounts.json}
+	 * @param body {@code null} for none
+	 * @param headers name, value, name, value...
+	 * @return the response, also kept for {@link #assertNoneContains}
+	 */
+	public HttpResponse<String> send(String method, String rawPathAndQuery, String body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + rawPathAndQuery))
+			.timeout(Duration.ofSeconds(30))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)
+					: HttpRequest.BodyPublishers.noBody());
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			this.received.add(response);
+			return response;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(method + " " + rawPathAndQuery + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	/** @return a Basic {@code Authorization} value for a user name and a placeholder password */
+	public static String basic(String username, String password) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** @return every response received so far */
+	public List<HttpResponse<String>> received() {
+		return new ArrayList<>(this.received);
+	}
+
+	/**
+	 * Asserts that no response body or header value received so far contains any of the secrets, or
+	 * the Basic-auth base64 form of any {@code username:secret} pair.
+	 * @param secrets raw secrets
+	 * @param basicForms full {@code Basic …} values that must not appear either
+	 */
+	public void assertNoneContains(Collection<String> secrets, Collection<String> basicForms) {
+		assertThat(this.received).isNotEmpty();
+		for (HttpResponse<String> response : this.received) {
+			StringBuilder everything = new StringBuilder(response.body());
+			response.headers().map().forEach((name, values) -> everything.append('\n').append(name).append(": ")
+				.append(String.join(",", values)));
+			String text = everything.toString();
+			for (String secret : secrets) {
+				assertThat(text).as("response to %s", response.request().uri()).doesNotContain(secret);
+			}
+			for (String basic : basicForms) {
+				assertThat(text).as("response to %s", response.request().uri())
+					.doesNotContain(basic.substring("Basic ".length()));
+			}
+		}
+	}
+
+}

@@ -1,0 +1,448 @@
+package io.github.twiliovaultsidecar.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.twiliovaultsidecar.twilio.TwilioHost;
+
+/**
+ * A local stand-in for Twilio's regional REST API, on 127.0.0.1, for the resources the tests use:
+ * Accounts fetch and list (with subaccounts and paging), Messages create/fetch/list, Calls create,
+ * plus two test-only resources that stream large bodies. It authenticates like Twilio: HTTP Basic
+ * checked against the credential registered for the region named by the {@code Host} header, so a
+ * US1 token sent to an ie1 host gets Twilio's 401 (code 20003). Every request is recorded.
+ */
+public final class TwilioStandIn implements AutoCloseable {
+
+	private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+	private static final Pattern ACCOUNT = Pattern.compile("/2010-04-01/Accounts/(AC[0-9a-f]{32})\\.json");
+
+	private static final Pattern ACCOUNTS = Pattern.compile("/2010-04-01/Accounts\\.json");
+
+	private static final Pattern MESSAGES = Pattern.compile("/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\\.json");
+
+	private static final Pattern MESSAGE = Pattern
+		.compile("/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages/(SM[0-9a-f]{32})\\.json");
+
+	private static final Pattern CALLS = Pattern.compile("/2010-04-01/Accounts/(AC[0-9a-f]{32})/Calls\\.json");
+
+	private static final Pattern DOWNLOAD = Pattern.compile("/test-only/(AC[0-9a-f]{32})/download/(\\d+)\\.bin");
+
+	private static final Pattern UPLOAD = Pattern.compile("/test-only/(AC[0-9a-f]{32})/upload");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpServer server;
+
+	private final ExecutorService executor = Executors.newCachedThreadPool();
+
+	/** region → user name (Account SID or API key SID) → secret. */
+	private final Map<String, Map<String, String>> credentials = new ConcurrentHashMap<>();
+
+	/** API key SID → the account it belongs to. */
+	private final Map<String, String> apiKeyAccounts = new ConcurrentHashMap<>();
+
+	private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, Object>> messages = new ConcurrentHashMap<>();
+
+	private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+
+	private TwilioStandIn(HttpServer server) {
+		this.server = server;
+	}
+
+	/** @return a started stand-in on a free 127.0.0.1 port */
+	public static TwilioStandIn start() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+			TwilioStandIn standIn = new TwilioStandIn(server);
+			server.setExecutor(standIn.executor);
+			server.createContext("/", standIn::handle);
+			server.start();
+			return standIn;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("could not start the Twilio stand-in", ex);
+		}
+	}
+
+	/** @return the base URL, e.g. {@code http://127.0.0.1:40123}, for {@code TWILIO_UPSTREAM_OVERRIDE} */
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	/** Registers (or replaces) an account's Auth Token for a region. */
+	public TwilioStandIn authToken(String accountSid, String region, String token) {
+		this.accounts.computeIfAbsent(accountSid, sid -> new Account(sid, sid, "active"));
+		this.credentials.computeIfAbsent(region, r -> new ConcurrentHashMap<>()).put(accountSid, token);
+		return this;
+	}
+
+	/** Registers an API key (SK…) of an account for a region. */
+	public TwilioStandIn apiKey(String accountSid, String region, String keySid, String secret) {
+		this.accounts.computeIfAbsent(accountSid, sid -> new Account(sid, sid, "active"));
+		this.apiKeyAccounts.put(keySid, accountSid);
+		this.credentials.computeIfAbsent(region, r -> new ConcurrentHashMap<>()).put(keySid, secret);
+		return this;
+	}
+
+	/** Registers a subaccount of {@code parentSid} with its own token for a region. */
+	public TwilioStandIn subaccount(String parentSid, String subSid, String region, String token, String status) {
+		this.accounts.put(subSid, new Account(subSid, parentSid, status));
+		this.credentials.computeIfAbsent(region, r -> new ConcurrentHashMap<>()).put(subSid, token);
+		return this;
+	}
+
+	/** Revokes a credential in a region: it gets 401 from then on. */
+	public TwilioStandIn revoke(String username, String region) {
+		Optional.ofNullable(this.credentials.get(region)).ifPresent(map -> map.remove(username));
+		return this;
+	}
+
+	/** @return every request received so far, oldest first */
+	public List<Recorded> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	/** @return the recorded requests that match */
+	public List<Recorded> requests(Predicate<Recorded> filter) {
+		return this.requests.stream().filter(filter).toList();
+	}
+
+	/** Forgets the recorded requests. */
+	public void clearRequests() {
+		this.requests.clear();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			String method = exchange.getRequestMethod();
+			String path = exchange.getRequestURI().getRawPath();
+			String query = exchange.getRequestURI().getRawQuery();
+			Map<String, List<String>> headers = new LinkedHashMap<>();
+			exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+			String host = exchange.getRequestHeaders().getFirst("Host");
+			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+			boolean upload = UPLOAD.matcher(path).matches();
+			byte[] body = upload ? new byte[0] : exchange.getRequestBody().readAllBytes();
+			long bodyLength = upload ? drain(exchange.getRequestBody()) : body.length;
+			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength);
+			this.requests.add(recorded);
+			Optional<String> region = region(host);
+			if (region.isEmpty()) {
+				json(exchange, 404, error(20404, "The requested host is not a Twilio API host", 404));
+				return;
+			}
+			Optional<String> user = authenticate(region.get(), authorization);
+			if (user.isEmpty()) {
+				json(exchange, 401, error(20003, "Authenticate", 401));
+				return;
+			}
+			route(exchange, recorded, region.get(), accountOf(user.get()));
+		}
+		catch (RuntimeException ex) {
+			ex.printStackTrace();
+			throw ex;
+		}
+	}
+
+	private void route(HttpExchange exchange, Recorded request, String region, String caller) throws IOException {
+		String path = request.path();
+		Matcher m;
+		if ("GET".equals(request.method()) && (m = ACCOUNT.matcher(path)).matches()) {
+			Account account = this.accounts.get(m.group(1));
+			if (account == null || !(account.sid.equals(caller) || account.parent.equals(caller))) {
+				json(exchange, 404, error(20404, "The requested resource was not found", 404));
+				return;
+			}
+			json(exchange, 200, accountJson(account, region));
+		}
+		else if ("GET".equals(request.method()) && ACCOUNTS.matcher(path).matches()) {
+			listAccounts(exchange, request, region, caller);
+		}
+		else if ("POST".equals(request.method()) && (m = MESSAGES.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			Map<String, String> form = form(request.body());
+			String sid = "SM" + TestSids.hex(32);
+			Map<String, Object> message = messageJson(m.group(1), sid, form);
+			this.messages.put(sid, message);
+			json(exchange, 201, message);
+		}
+		else if ("GET".equals(request.method()) && (m = MESSAGE.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			Map<String, Object> message = this.messages.get(m.group(2));
+			if (message == null) {
+				json(exchange, 404, error(20404, "The requested resource was not found", 404));
+			}
+			else {
+				json(exchange, 200, message);
+			}
+		}
+		else if ("GET".equals(request.method()) && (m = MESSAGES.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			String account = m.group(1);
+			List<Object> page = new ArrayList<>(this.messages.values()
+				.stream()
+				.filter(message -> account.equals(message.get("account_sid")))
+				.toList());
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("messages", page);
+			body.put("page", 0);
+			body.put("page_size", 50);
+			body.put("next_page_uri", null);
+			body.put("uri", path);
+			json(exchange, 200, body);
+		}
+		else if ("POST".equals(request.method()) && (m = CALLS.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			Map<String, String> form = form(request.body());
+			Map<String, Object> call = new LinkedHashMap<>();
+			call.put("sid", "CA" + TestSids.hex(32));
+			call.put("account_sid", m.group(1));
+			call.put("to", form.get("To"));
+			call.put("from", form.get("From"));
+			call.put("status", "queued");
+			call.put("date_created", now());
+			json(exchange, 201, call);
+		}
+		else if ("GET".equals(request.method()) && (m = DOWNLOAD.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			stream(exchange, Long.parseLong(m.group(2)));
+		}
+		else if ("POST".equals(request.method()) && (m = UPLOAD.matcher(path)).matches() && owns(caller, m.group(1), exchange)) {
+			json(exchange, 201, Map.of("received", request.bodyLength()));
+		}
+		else {
+			json(exchange, 404, error(20404, "The requested resource " + path + " was not found", 404));
+		}
+	}
+
+	private boolean owns(String caller, String account, HttpExchange exchange) throws IOException {
+		Account target = this.accounts.get(account);
+		if (target != null && (target.sid.equals(caller) || target.parent.equals(caller))) {
+			return true;
+		}
+		json(exchange, 404, error(20404, "The requested resource was not found", 404));
+		return false;
+	}
+
+	private void listAccounts(HttpExchange exchange, Recorded request, String region, String caller)
+			throws IOException {
+		Map<String, String> query = form((request.query() != null) ? request.query().getBytes(StandardCharsets.UTF_8)
+				: new byte[0]);
+		int pageSize = Integer.parseInt(query.getOrDefault("PageSize", "50"));
+		int page = Integer.parseInt(query.getOrDefault("Page", "0"));
+		List<Account> visible = this.accounts.values()
+			.stream()
+			.filter(account -> account.sid.equals(caller) || account.parent.equals(caller))
+			.sorted((a, b) -> a.sid.equals(caller) ? -1 : b.sid.equals(caller) ? 1 : a.sid.compareTo(b.sid))
+			.toList();
+		int from = Math.min(page * pageSize, visible.size());
+		int to = Math.min(from + pageSize, visible.size());
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("accounts", visible.subList(from, to).stream().map(account -> accountJson(account, region)).toList());
+		body.put("page", page);
+		body.put("page_size", pageSize);
+		body.put("first_page_uri", "/2010-04-01/Accounts.json?PageSize=" + pageSize + "&Page=0");
+		body.put("next_page_uri",
+				(to < visible.size()) ? "/2010-04-01/Accounts.json?PageSize=" + pageSize + "&Page=" + (page + 1) : null);
+		body.put("uri", "/2010-04-01/Accounts.json?PageSize=" + pageSize + "&Page=" + page);
+		json(exchange, 200, body);
+	}
+
+	private Map<String, Object> accountJson(Account account, String region) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("sid", account.sid);
+		json.put("owner_account_sid", account.parent);
+		json.put("friendly_name", "Account " + account.sid.substring(0, 8));
+		json.put("status", account.status);
+		json.put("type", "Full");
+		json.put("auth_token", Optional.ofNullable(this.credentials.get(region)).map(m -> m.get(account.sid)).orElse(null));
+		json.put("date_created", now());
+		json.put("date_updated", now());
+		json.put("uri", "/2010-04-01/Accounts/" + account.sid + ".json");
+		json.put("subresource_uris", Map.of("messages", "/2010-04-01/Accounts/" + account.sid + "/Messages.json"));
+		return json;
+	}
+
+	private static Map<String, Object> messageJson(String account, String sid, Map<String, String> form) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("sid", sid);
+		json.put("account_sid", account);
+		json.put("to", form.get("To"));
+		json.put("from", form.get("From"));
+		json.put("body", form.get("Body"));
+		json.put("status", "queued");
+		json.put("direction", "outbound-api");
+		json.put("num_segments", "1");
+		json.put("num_media", "0");
+		json.put("api_version", "2010-04-01");
+		json.put("date_created", now());
+		json.put("date_updated", now());
+		json.put("uri", "/2010-04-01/Accounts/" + account + "/Messages/" + sid + ".json");
+		return json;
+	}
+
+	private Optional<String> region(String host) {
+		try {
+			return Optional.of(TwilioHost.parse(host, TwilioHost.KNOWN_PRODUCTS).region().code());
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private Optional<String> authenticate(String region, String authorization) {
+		if (authorization == null || !authorization.startsWith("Basic ")) {
+			return Optional.empty();
+		}
+		String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+		int colon = decoded.indexOf(':');
+		if (colon < 0) {
+			return Optional.empty();
+		}
+		String user = decoded.substring(0, colon);
+		String secret = decoded.substring(colon + 1);
+		String expected = Optional.ofNullable(this.credentials.get(region)).map(m -> m.get(user)).orElse(null);
+		return (expected != null && expected.equals(secret)) ? Optional.of(user) : Optional.empty();
+	}
+
+	private String accountOf(String user) {
+		return this.apiKeyAccounts.getOrDefault(user, user);
+	}
+
+	private static Map<String, Object> error(int code, String message, int status) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("code", code);
+		json.put("message", message);
+		json.put("more_info", "https://www.twilio.com/docs/errors/" + code);
+		json.put("status", status);
+		return json;
+	}
+
+	private static void json(HttpExchange exchange, int status, Object body) throws IOException {
+		byte[] bytes = JSON.writeValueAsBytes(body);
+		exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+		exchange.getResponseHeaders().set("Twilio-Request-Id", "RQ" + TestSids.hex(32));
+		exchange.getResponseHeaders().set("Twilio-Concurrent-Requests", "1");
+		exchange.sendResponseHeaders(status, bytes.length);
+		exchange.getResponseBody().write(bytes);
+	}
+
+	private static void stream(HttpExchange exchange, long size) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+		exchange.sendResponseHeaders(200, size);
+		byte[] chunk = new byte[64 * 1024];
+		for (int i = 0; i < chunk.length; i++) {
+			chunk[i] = (byte) (i % 251);
+		}
+		OutputStream out = exchange.getResponseBody();
+		long left = size;
+		while (left > 0) {
+			int n = (int) Math.min(chunk.length, left);
+			out.write(chunk, 0, n);
+			left -= n;
+		}
+	}
+
+	private static long drain(InputStream in) throws IOException {
+		byte[] buffer = new byte[64 * 1024];
+		long total = 0;
+		int n;
+		while ((n = in.read(buffer)) > 0) {
+			total += n;
+		}
+		return total;
+	}
+
+	private static Map<String, String> form(byte[] body) {
+		Map<String, String> form = new LinkedHashMap<>();
+		String text = new String(body, StandardCharsets.UTF_8);
+		if (text.isEmpty()) {
+			return form;
+		}
+		for (String pair : text.split("&")) {
+			int eq = pair.indexOf('=');
+			String name = URLDecoder.decode((eq < 0) ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+			String value = (eq < 0) ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+			form.put(name, value);
+		}
+		return form;
+	}
+
+	private static String now() {
+		return ZonedDateTime.now(ZoneOffset.UTC).format(RFC_2822);
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+		this.executor.shutdownNow();
+	}
+
+	/**
+	 * One request as the stand-in received it.
+	 *
+	 * @param method HTTP method
+	 * @param host the {@code Host} header
+	 * @param path raw path
+	 * @param query raw query, may be {@code null}
+	 * @param headers every request header
+	 * @param body the body (empty for test-only uploads, which are only counted)
+	 * @param bodyLength body length in bytes
+	 */
+	public record Recorded(String method, String host, String path, String query, Map<String, List<String>> headers,
+			byte[] body, long bodyLength) {
+
+		/** @return the first value of a header, case-insensitively, or {@code null} */
+		public String header(String name) {
+			return this.headers.entrySet()
+				.stream()
+				.filter(entry -> entry.getKey().equalsIgnoreCase(name))
+				.map(entry -> entry.getValue().get(0))
+				.findFirst()
+				.orElse(null);
+		}
+
+		/** @return the user name and password of the Basic {@code Authorization} header, or an empty list */
+		public List<String> basicAuth() {
+			String value = header("Authorization");
+			if (value == null || !value.startsWith("Basic ")) {
+				return Collections.emptyList();
+			}
+			String decoded = new String(Base64.getDecoder().decode(value.substring(6)), StandardCharsets.UTF_8);
+			return List.of(decoded.split(":", 2));
+		}
+
+	}
+
+	private record Account(String sid, String parent, String status) {
+	}
+
+	/** Names every header the stand-in sets itself, so tests can check they pass through. */
+	public static final Set<String> TWILIO_RESPONSE_HEADERS = Set.of("Twilio-Request-Id", "Twilio-Concurrent-Requests");
+
+}
