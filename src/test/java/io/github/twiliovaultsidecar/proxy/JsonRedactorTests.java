@@ -1,0 +1,90 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JsonRedactorTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String ACCOUNT_PAGE = """
+			{"accounts":[{"sid":"AC1","auth_token":"0123456789abcdef0123456789abcdef","status":"active"},
+			{"sid":"AC2","auth_token":"fedcba9876543210fedcba9876543210","nested":{"secondary_auth_token":"aaaa"}}],
+			"keys":[{"sid":"SK1","secret":{"value":"s3cr3t","more":[1,2,{"x":"y"}]}}],
+			"price":"-0.00750","amount":1.2345678901234567890123,"count":12,"ok":true,"none":null,
+			"next_page_uri":null,"note":"auth_token in a value is text, not a field"}
+			""";
+
+	@Test
+	void redactsEveryTokenFieldAtAnyDepthWhateverItsType() {
+		String text = redact(ACCOUNT_PAGE, Integer.MAX_VALUE);
+		JsonNode out = JSON.readTree(text);
+		assertThat(out.at("/accounts/0/auth_token").asString()).isEqualTo("[redacted]");
+		assertThat(out.at("/accounts/1/auth_token").asString()).isEqualTo("[redacted]");
+		assertThat(out.at("/accounts/1/nested/secondary_auth_token").asString()).isEqualTo("[redacted]");
+		assertThat(out.at("/keys/0/secret").asString()).isEqualTo("[redacted]");
+		assertThat(out.at("/accounts/0/status").asString()).isEqualTo("active");
+		assertThat(out.at("/price").asString()).isEqualTo("-0.00750");
+		assertThat(text).contains("\"amount\":1.2345678901234567890123");
+		assertThat(out.at("/note").asString()).contains("auth_token");
+		assertThat(out.at("/none").isNull()).isTrue();
+	}
+
+	@Test
+	void givesTheSameResultWhateverTheChunkBoundaries() {
+		String whole = redact(ACCOUNT_PAGE, Integer.MAX_VALUE);
+		for (int chunk = 1; chunk <= 64; chunk++) {
+			assertThat(redact(ACCOUNT_PAGE, chunk)).as("chunk size %d", chunk).isEqualTo(whole);
+		}
+		assertThat(whole).doesNotContain("0123456789abcdef").doesNotContain("s3cr3t").doesNotContain("aaaa");
+	}
+
+	@Test
+	void leavesAnEmptyBodyEmpty() {
+		assertThat(redact("", 10)).isEmpty();
+	}
+
+	@Test
+	void failsOnATruncatedDocumentRatherThanPassingItThrough() {
+		JsonRedactor redactor = new JsonRedactor();
+		redactor.feed("{\"auth_token\":\"0123".getBytes(StandardCharsets.UTF_8));
+		assertThatThrownBy(redactor::finish).isInstanceOf(JacksonException.class);
+	}
+
+	@Test
+	void holdsNoMoreThanTheCurrentChunk() {
+		JsonRedactor redactor = new JsonRedactor();
+		StringBuilder page = new StringBuilder("{\"messages\":[");
+		for (int i = 0; i < 2000; i++) {
+			page.append(i == 0 ? "" : ",").append("{\"sid\":\"SM").append(i).append("\",\"body\":\"hello\"}");
+		}
+		page.append("]}");
+		byte[] bytes = page.toString().getBytes(StandardCharsets.UTF_8);
+		int maxOut = 0;
+		for (int from = 0; from < bytes.length; from += 4096) {
+			maxOut = Math.max(maxOut, redactor.feed(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + 4096))).length);
+		}
+		assertThat(maxOut).isLessThan(8192);
+	}
+
+	private static String redact(String json, int chunkSize) {
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		JsonRedactor redactor = new JsonRedactor();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (int from = 0; from < bytes.length; from += chunkSize) {
+			out.writeBytes(redactor.feed(Arrays.copyOfRange(bytes, from, (int) Math.min(bytes.length, (long) from + chunkSize))));
+		}
+		out.writeBytes(redactor.finish());
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+}

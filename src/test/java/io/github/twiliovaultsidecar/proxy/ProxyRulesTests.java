@@ -1,0 +1,140 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.http.HttpHeaders;
+
+import io.github.twiliovaultsidecar.twilio.InvalidTwilioInputException;
+import io.github.twiliovaultsidecar.support.CapturingCaller;
+import io.github.twiliovaultsidecar.support.TestSids;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Target parsing, account resolution and header rules: pure functions, no server. */
+class ProxyRulesTests {
+
+	private static final Set<String> API = Set.of("api");
+
+	@Test
+	void splitsHostPathAndQueryKeepingTheCallersEncoding() {
+		ProxyTarget target = ProxyTarget.parse("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+				"To=%2B1555&PageSize=20", API);
+		assertThat(target.host().hostName()).isEqualTo("api.dublin.ie1.twilio.com");
+		assertThat(target.pathAndQuery()).isEqualTo("/2010-04-01/Accounts/AC1/Messages.json?To=%2B1555&PageSize=20");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api.twilio.com/2010-04-01/../x", "/api.twilio.com/./x", "/api.twilio.com/a/%2e%2e/x",
+			"/api.twilio.com/a/%2E%2E/x", "/api.twilio.com/a%2fb", "/api.twilio.com/a%2Fb", "/api.twilio.com/a%5cb",
+			"/api.twilio.com/a\\b", "/api.twilio.com/a%zz", "/api.twilio.com/a%2", "/api.twilio.com/a%00b",
+			"/api.twilio.com/a%0d%0ab", "/api.twilio.com//x", "/api.twilio.com/a%252e%252e/x", "/api%2etwilio.com/x",
+			"/api.twilio.com/a b", "/api.twilio.com/caf\u00e9" })
+	void rejectsPathsThatCouldBeReadTwoWays(String path) {
+		assertThatThrownBy(() -> ProxyTarget.parse(path, null, API)).isInstanceOfSatisfying(ProxyException.class,
+				ex -> assertThat(ex.status()).isEqualTo(400));
+	}
+
+	@Test
+	void rejectsControlCharactersInTheQuery() {
+		assertThatThrownBy(() -> ProxyTarget.parse("/api.twilio.com/x", "a=%0d%0aSet-Cookie:x", API))
+			.isInstanceOf(ProxyException.class);
+	}
+
+	@Test
+	void rejectsHostsOutsideTheGrammar() {
+		assertThatThrownBy(() -> ProxyTarget.parse("/api.ie1.twilio.com/x", null, API))
+			.isInstanceOf(InvalidTwilioInputException.class)
+			.hasMessageContaining("api.dublin.ie1.twilio.com");
+	}
+
+	@Test
+	void takesTheAccountFromThePathFirst() {
+		String account = TestSids.accountSid();
+		assertThat(AccountResolution.resolve("/2010-04-01/Accounts/" + account + "/Messages.json", null, null, null)
+			.value()).isEqualTo(account);
+		assertThat(AccountResolution.resolve("/2010-04-01/Accounts/" + account + ".json", null, null, null).value())
+			.isEqualTo(account);
+	}
+
+	@Test
+	void thenFromTheBasicUsernameThenTheHeaderThenTheDefault() {
+		String a = TestSids.accountSid();
+		String b = TestSids.accountSid();
+		String c = TestSids.accountSid();
+		assertThat(AccountResolution.resolve("/2010-04-01/Accounts.json", CapturingCaller.basic(a, "pw"), null, c)
+			.value()).isEqualTo(a);
+		assertThat(AccountResolution.resolve("/v1/Services", null, b, c).value()).isEqualTo(b);
+		assertThat(AccountResolution.resolve("/v1/Services", null, null, c).value()).isEqualTo(c);
+	}
+
+	@Test
+	void anApiKeyUsernameIsNotAnAccount() {
+		String account = TestSids.accountSid();
+		assertThat(AccountResolution.resolve("/v1/x", CapturingCaller.basic(TestSids.apiKeySid(), "pw"), account, null)
+			.value()).isEqualTo(account);
+	}
+
+	@Test
+	void sourcesThatDisagreeAreRejected() {
+		String a = TestSids.accountSid();
+		String b = TestSids.accountSid();
+		assertThatThrownBy(() -> AccountResolution.resolve("/2010-04-01/Accounts/" + a + ".json",
+				CapturingCaller.basic(b, "pw"), null, null))
+			.isInstanceOfSatisfying(ProxyException.class, ex -> assertThat(ex.problem()).isEqualTo("account-mismatch"));
+		assertThatThrownBy(() -> AccountResolution.resolve("/x", CapturingCaller.basic(a, "pw"), b, null))
+			.isInstanceOf(ProxyException.class);
+	}
+
+	@Test
+	void noAccountAnywhereIsRejected() {
+		assertThatThrownBy(() -> AccountResolution.resolve("/v1/x", null, null, null))
+			.isInstanceOfSatisfying(ProxyException.class, ex -> assertThat(ex.problem()).isEqualTo("account-missing"));
+	}
+
+	@Test
+	void dropsCredentialsCookiesAndHopByHopHeadersAndSignsForTheHost() {
+		HttpHeaders caller = new HttpHeaders();
+		caller.add("Authorization", "Basic abc");
+		caller.add("Proxy-Authorization", "Bearer x");
+		caller.add("Cookie", "a=b");
+		caller.add("Connection", "keep-alive, X-Drop-Me");
+		caller.add("X-Drop-Me", "1");
+		caller.add("Transfer-Encoding", "chunked");
+		caller.add("Host", "127.0.0.1:8080");
+		caller.add("X-Twilio-Account-Sid", "AC1");
+		caller.add("Accept-Encoding", "gzip");
+		caller.add("Content-Type", "application/x-www-form-urlencoded");
+		caller.add("I-Twilio-Idempotency-Token", "abc");
+		HttpHeaders out = HeaderRules.upstreamRequest(caller, "api.dublin.ie1.twilio.com", "Basic signed");
+		assertThat(out.getFirst("Authorization")).isEqualTo("Basic signed");
+		assertThat(out.getFirst("Host")).isEqualTo("api.dublin.ie1.twilio.com");
+		assertThat(out.getFirst("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+		assertThat(out.getFirst("I-Twilio-Idempotency-Token")).isEqualTo("abc");
+		for (String dropped : new String[] { "Proxy-Authorization", "Cookie", "Connection", "X-Drop-Me",
+				"Transfer-Encoding", "X-Twilio-Account-Sid", "Accept-Encoding" }) {
+			assertThat(out.containsHeader(dropped)).as(dropped).isFalse();
+		}
+	}
+
+	@Test
+	void passesTwilioResponseHeadersAndDropsTheLengthOfARewrittenBody() {
+		HttpHeaders upstream = new HttpHeaders();
+		upstream.add("Twilio-Request-Id", "RQ1");
+		upstream.add("Twilio-Concurrent-Requests", "3");
+		upstream.add("Content-Length", "120");
+		upstream.add("Connection", "close");
+		HttpHeaders rewritten = HeaderRules.callerResponse(upstream, true, 7);
+		assertThat(rewritten.getFirst("Twilio-Request-Id")).isEqualTo("RQ1");
+		assertThat(rewritten.getFirst("Twilio-Concurrent-Requests")).isEqualTo("3");
+		assertThat(rewritten.containsHeader("Content-Length")).isFalse();
+		assertThat(rewritten.containsHeader("Connection")).isFalse();
+		assertThat(rewritten.getFirst(HeaderRules.CREDENTIAL_VERSION)).isEqualTo("7");
+		assertThat(HeaderRules.callerResponse(upstream, false, 7).getFirst("Content-Length")).isEqualTo("120");
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.github.twiliovaultsidecar.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.twiliovaultsidecar.SidecarApplication;
+
+/**
+ * The service in its own JVM (for tests that need JVM flags such as a small heap), started from the
+ * test classpath on a free 127.0.0.1 port and stopped by {@link #close()}.
+ */
+public final class SidecarProcess implements AutoCloseable {
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private SidecarProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * @param jvmFlags e.g. {@code -Xmx128m}
+	 * @param properties Spring properties passed as {@code --name=value}
+	 * @return the started service, once {@code /actuator/health} answers
+	 */
+	public static SidecarProcess start(List<String> jvmFlags, Map<String, String> properties) throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		List<String> command = new ArrayList<>();
+		command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmFlags);
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(SidecarApplication.class.getName());
+		command.add("--server.port=" + port);
+		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+		Path log = Files.createTempFile("sidecar-process", ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		SidecarProcess started = new SidecarProcess(process, port, log);
+		started.awaitHealth();
+		return started;
+	}
+
+	private void awaitHealth() throws IOException {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("the service exited during start-up:\n" + log());
+			}
+			try {
+				HttpResponse<String> response = http.send(
+						HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", ex);
+			}
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", ex);
+			}
+		}
+		close();
+		throw new IllegalStateException("the service did not become healthy within 60 s:\n" + log());
+	}
+
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** @return everything the process printed so far */
+	public String log() throws IOException {
+		return Files.readString(this.log);
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+}
