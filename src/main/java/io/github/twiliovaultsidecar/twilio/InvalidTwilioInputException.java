@@ -41,13 +41,13 @@ public final class InvalidTwilioInputException extends SidecarException {
 
 	static InvalidTwilioInputException host(String host, String reason) {
 		return new InvalidTwilioInputException("invalid-twilio-host",
-				"Not a Twilio regional API host: " + Printable.of(host) + ": " + reason, Map.of("host", Printable.of(host)));
+				"Not a Twilio regional API host: " + Printable.of(host) + ": " + reason, Map.of("host", Printable.bare(host)));
 	}
 
 	static InvalidTwilioInputException shortRegionalHost(String host, String edgeForm) {
 		return new InvalidTwilioInputException("short-regional-host", "The short regional host " + Printable.of(host)
 				+ " no longer works for this region since 2026-04-28; use the edge form " + edgeForm,
-				Map.of("host", Printable.of(host), "use", edgeForm));
+				Map.of("host", Printable.bare(host), "use", edgeForm));
 	}
 
 	@Override

@@ -13,10 +13,15 @@ final class Printable {
 	 * @return a quoted, bounded, single-line rendering; {@code null} renders as {@code null}
 	 */
 	static String of(String value) {
+		return (value == null) ? "null" : "\"" + bare(value) + "\"";
+	}
+
+	/** @return {@link #of(String)} without the quotes, for structured fields */
+	static String bare(String value) {
 		if (value == null) {
-			return "null";
+			return "";
 		}
-		StringBuilder out = new StringBuilder("\"");
+		StringBuilder out = new StringBuilder();
 		int limit = Math.min(value.length(), MAX_LENGTH);
 		for (int i = 0; i < limit; i++) {
 			char c = value.charAt(i);
@@ -30,7 +35,7 @@ final class Printable {
 		if (value.length() > MAX_LENGTH) {
 			out.append("...");
 		}
-		return out.append('"').toString();
+		return out.toString();
 	}
 
 }
