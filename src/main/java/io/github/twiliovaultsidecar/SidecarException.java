@@ -3,6 +3,7 @@ package io.github.twiliovaultsidecar;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Root of every failure the sidecar reports itself. Each subclass names one stable problem
@@ -14,6 +15,9 @@ public abstract class SidecarException extends RuntimeException {
 
 	/** Prefix of every problem {@code type} this service emits. */
 	public static final String TYPE_PREFIX = "urn:twilio-vault-sidecar:problem:";
+
+	/** Context key whose value, in seconds, also becomes a {@code Retry-After} header. */
+	public static final String RETRY_AFTER = "retry_after_seconds";
 
 	private final Map<String, Object> context;
 
@@ -34,6 +38,11 @@ public abstract class SidecarException extends RuntimeException {
 	/** Full problem type URI: {@link #TYPE_PREFIX} followed by {@link #problem()}. */
 	public final String type() {
 		return TYPE_PREFIX + problem();
+	}
+
+	/** @return seconds for a {@code Retry-After} header, when the failure is worth retrying later */
+	public final OptionalLong retryAfterSeconds() {
+		return (this.context.get(RETRY_AFTER) instanceof Number n) ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
 	}
 
 	/** Extra non-secret members of the problem detail (account, region, path...). */

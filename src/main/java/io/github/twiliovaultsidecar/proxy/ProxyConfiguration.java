@@ -1,5 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.time.Clock;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,9 +18,15 @@ class ProxyConfiguration {
 	}
 
 	@Bean
+	RegionGuards regionGuards(ResilienceProperties resilience, Clock clock) {
+		return new RegionGuards(resilience, clock);
+	}
+
+	@Bean
 	SigningProxy signingProxy(ProxyProperties properties, CredentialCache credentials, StoreProperties store,
-			UpstreamClient upstream) {
-		return new SigningProxy(properties, credentials, store.layout(), upstream);
+			UpstreamClient upstream, ResilienceProperties resilience, RegionGuards guards, Clock clock) {
+		return new SigningProxy(properties, credentials, store.layout(), upstream, resilience, guards,
+				new AccountPermits(resilience.accounts()), clock);
 	}
 
 }

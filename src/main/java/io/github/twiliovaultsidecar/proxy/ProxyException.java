@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.github.twiliovaultsidecar.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
+import io.github.twiliovaultsidecar.twilio.AccountSid;
 
 /** A failure the proxy reports itself. Created through factories that add context, never a secret. */
 public final class ProxyException extends SidecarException {
@@ -59,12 +60,38 @@ public final class ProxyException extends SidecarException {
 						"credential_version", version));
 	}
 
-	static ProxyException upstreamFailed(String host, Throwable cause) {
-		String reason = (cause instanceof java.util.concurrent.TimeoutException
-				|| cause instanceof io.netty.handler.timeout.ReadTimeoutException) ? "timed out"
-						: cause.getClass().getSimpleName();
-		return new ProxyException("upstream-unavailable", 502, "Twilio unreachable",
-				"The request to " + host + " failed: " + reason, Map.of("host", host));
+	static ProxyException upstreamFailed(String host, UpstreamFailure.Kind kind) {
+		return switch (kind) {
+			case CONNECT -> new ProxyException("upstream-unreachable", 502, "Twilio unreachable",
+					"Could not connect to " + host + "; the request was not sent", Map.of("host", host));
+			case TIMEOUT -> new ProxyException("upstream-timeout", 504, "Twilio did not answer in time",
+					"No response from " + host + " in time; the request may have been processed, so it was not retried",
+					Map.of("host", host));
+			case BROKEN -> new ProxyException("upstream-connection-broken", 502, "Twilio connection broken",
+					"The connection to " + host + " broke after the request was sent; it may have been processed, "
+							+ "so it was not retried",
+					Map.of("host", host));
+		};
+	}
+
+	static ProxyException regionUnavailable(String host, java.time.Duration retryAfter) {
+		return new ProxyException("region-unavailable", 503, "Region temporarily unavailable",
+				"Calls to " + host + " are failing; the circuit breaker is open, retry after " + retryAfter.toSeconds()
+						+ " s",
+				Map.of("host", host, SidecarException.RETRY_AFTER, Math.max(1, retryAfter.toSeconds())));
+	}
+
+	static ProxyException regionBusy(String host, int limit) {
+		return new ProxyException("region-busy", 503, "Region at capacity",
+				"Already " + limit + " calls in flight to " + host + " (sidecar.resilience.bulkhead.max-concurrent)",
+				Map.of("host", host, SidecarException.RETRY_AFTER, 1));
+	}
+
+	static ProxyException accountBusy(AccountSid account, int limit) {
+		return new ProxyException("account-concurrency-limit", 429, "Too many concurrent requests for the account",
+				"Account " + account + " already has " + limit
+						+ " requests in flight through this sidecar; retry shortly",
+				Map.of("account", account.value(), "limit", limit, SidecarException.RETRY_AFTER, 1));
 	}
 
 	static ProxyException unreadableResponse(String host, String reason) {

@@ -21,13 +21,13 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
  * @param defaultAccount account used when a request names none, may be {@code null}
  * @param upstreamOverride for tests and demos only: base URL every upstream request goes to instead
  * (the Twilio hostname stays in {@code Host}); {@code null} in production
- * @param connectTimeout TCP/TLS connect timeout to Twilio
- * @param responseTimeout longest wait for Twilio's response headers
+ * @param connectTimeout TCP/TLS connect timeout to Twilio (first-byte and total timeouts are under
+ * {@code sidecar.resilience.timeouts})
  */
 @ConfigurationProperties("sidecar.proxy")
 public record ProxyProperties(@DefaultValue("api") Set<String> products, @DefaultValue("10MB") DataSize maxRequestBody,
 		@DefaultValue("256KB") DataSize replayLimit, String defaultAccount, URI upstreamOverride,
-		@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration responseTimeout) {
+		@DefaultValue("5s") Duration connectTimeout) {
 
 	public ProxyProperties {
 		for (String product : products) {
@@ -55,10 +55,8 @@ public record ProxyProperties(@DefaultValue("api") Set<String> products, @Defaul
 					"sidecar.proxy.upstream-override (TWILIO_UPSTREAM_OVERRIDE) must be a base URL such as "
 							+ "http://127.0.0.1:9999, got '" + upstreamOverride + "'");
 		}
-		if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative()
-				|| responseTimeout.isZero()) {
-			throw new IllegalArgumentException("sidecar.proxy.connect-timeout and response-timeout must be positive, got "
-					+ connectTimeout + " and " + responseTimeout);
+		if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+			throw new IllegalArgumentException("sidecar.proxy.connect-timeout must be positive, got " + connectTimeout);
 		}
 	}
 

@@ -1,6 +1,16 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,6 +42,8 @@ import io.github.twiliovaultsidecar.twilio.AccountSid;
 final class SigningProxy {
 
 	/** Methods forwarded to Twilio. */
+	private static final JsonMapper ERRORS = JsonMapper.builder().build();
+
 	static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
 			HttpMethod.PATCH, HttpMethod.DELETE);
 
@@ -43,11 +55,27 @@ final class SigningProxy {
 
 	private final UpstreamClient upstream;
 
-	SigningProxy(ProxyProperties properties, CredentialCache credentials, VaultLayout layout, UpstreamClient upstream) {
+	private final ResilienceProperties resilience;
+
+	private final RegionGuards guards;
+
+	private final AccountPermits accounts;
+
+	private final RetryPolicy retries;
+
+	private final Clock clock;
+
+	SigningProxy(ProxyProperties properties, CredentialCache credentials, VaultLayout layout, UpstreamClient upstream,
+			ResilienceProperties resilience, RegionGuards guards, AccountPermits accounts, Clock clock) {
 		this.properties = properties;
 		this.credentials = credentials;
 		this.layout = layout;
 		this.upstream = upstream;
+		this.resilience = resilience;
+		this.guards = guards;
+		this.accounts = accounts;
+		this.retries = new RetryPolicy(resilience.retry());
+		this.clock = clock;
 	}
 
 	Mono<Void> forward(ServerWebExchange exchange) {
@@ -66,42 +94,132 @@ final class SigningProxy {
 		if (length > limit) {
 			return Mono.error(ProxyException.bodyTooLarge(limit));
 		}
-		Mono<RequestBody> body = (length >= 0 && length <= this.properties.replayLimit().toBytes())
-				? DataBufferUtils.join(request.getBody(), (int) length + 1)
-					.map(RequestBody::kept)
-					.defaultIfEmpty(RequestBody.kept(null))
-				: Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
-		return body.flatMap(kept -> this.credentials.get(key)
-			.flatMap(credential -> send(exchange, target, key, credential, kept, true)));
-	}
-
-	private Mono<Void> send(ServerWebExchange exchange, ProxyTarget target, CredentialKey key,
-			RegionalCredential credential, RequestBody body, boolean firstAttempt) {
-		ServerHttpRequest request = exchange.getRequest();
 		String host = target.host().hostName();
-		HttpHeaders headers = HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization());
-		return this.upstream.exchange(request.getMethod(), host, target.pathAndQuery(), headers,
-				body.publisher(exchange.getResponse().bufferFactory()), response -> {
-					if (response.statusCode().value() == 401) {
-						return response.releaseBody()
-							.then(afterRejection(exchange, target, key, credential, body, firstAttempt));
-					}
-					return relay(exchange.getResponse(), response, credential.version(), host);
-				});
+		Bulkhead bulkhead = this.guards.bulkhead(host);
+		if (!bulkhead.tryAcquirePermission()) {
+			return Mono.error(ProxyException.regionBusy(host, bulkhead.getBulkheadConfig().getMaxConcurrentCalls()));
+		}
+		Call call = new Call(exchange, target, key, this.clock.instant()
+			.plus(this.resilience.timeouts().totalFor(key.region())));
+		return this.accounts.acquire(account)
+			.flatMap(permit -> readBody(request, length, limit)
+				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1)))
+				.doFinally(signal -> permit.run()))
+			.doFinally(signal -> bulkhead.onComplete());
 	}
 
-	private Mono<Void> afterRejection(ServerWebExchange exchange, ProxyTarget target, CredentialKey key,
-			RegionalCredential rejected, RequestBody body, boolean firstAttempt) {
-		String path = this.layout.displayPath(key);
-		if (!firstAttempt) {
-			return Mono.error(ProxyException.storedCredentialRejected(key, path, rejected.version()));
+	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {
+		if (length >= 0 && length <= this.properties.replayLimit().toBytes()) {
+			return DataBufferUtils.join(request.getBody(), (int) length + 1)
+				.map(RequestBody::kept)
+				.defaultIfEmpty(RequestBody.kept(null));
 		}
-		return this.credentials.reload(key).flatMap(fresh -> {
+		return Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
+	}
+
+	/**
+	 * One attempt: through the region's breaker, signed with {@code credential}. Retries (per
+	 * {@link RetryPolicy}) and the 401 refresh call back in with the next attempt number.
+	 */
+	private Mono<Void> attempt(Call call, RegionalCredential credential, RequestBody body, int attempt) {
+		String host = call.target.host().hostName();
+		CircuitBreaker breaker = this.guards.breaker(host);
+		if (!breaker.tryAcquirePermission()) {
+			return Mono.error(ProxyException.regionUnavailable(host, this.guards.waitInOpen()));
+		}
+		ServerHttpRequest request = call.exchange.getRequest();
+		HttpMethod method = request.getMethod();
+		Duration remaining = Duration.between(this.clock.instant(), call.deadline);
+		if (remaining.isNegative() || remaining.isZero()) {
+			breaker.releasePermission();
+			return Mono.error(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, host, null).toProblem());
+		}
+		Duration firstByte = min(this.resilience.timeouts().firstByteFor(call.key.region()), remaining);
+		HttpHeaders headers = HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization());
+		long started = System.nanoTime();
+		return this.upstream.exchange(method, host, call.target.pathAndQuery(), headers,
+				body.publisher(call.exchange.getResponse().bufferFactory()), firstByte, response -> {
+					int status = response.statusCode().value();
+					record(breaker, started, status);
+					if (status == 401) {
+						return response.releaseBody().then(afterRejection(call, credential, body, attempt));
+					}
+					if (RetryPolicy.needsBody(status)) {
+						return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap(bytes -> {
+							Optional<Duration> wait = this.retries.afterResponse(method, status, twilioCode(bytes),
+									response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
+									remaining(call), body.replayable());
+							return wait.isPresent() ? retry(call, credential, body, attempt, wait.get())
+									: relayBytes(call.exchange.getResponse(), response, bytes, credential.version());
+						});
+					}
+					Optional<Duration> wait = this.retries.afterResponse(method, status, Optional.empty(),
+							response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
+							remaining(call), body.replayable());
+					if (wait.isPresent()) {
+						return response.releaseBody().then(retry(call, credential, body, attempt, wait.get()));
+					}
+					return relay(call.exchange.getResponse(), response, credential.version(), host);
+				})
+			.onErrorResume(UpstreamFailure.class, failure -> {
+				breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
+				return this.retries.afterFailure(method, failure, attempt, remaining(call), body.replayable())
+					.map(wait -> retry(call, credential, body, attempt, wait))
+					.orElseGet(() -> Mono.error(failure.toProblem()));
+			});
+	}
+
+	private Mono<Void> retry(Call call, RegionalCredential credential, RequestBody body, int attempt, Duration wait) {
+		return Mono.delay(wait).then(Mono.defer(() -> attempt(call, credential, body, attempt + 1)));
+	}
+
+	private Mono<Void> afterRejection(Call call, RegionalCredential rejected, RequestBody body, int attempt) {
+		String path = this.layout.displayPath(call.key);
+		if (rejected.version() != call.firstVersion(rejected)) {
+			return Mono.error(ProxyException.storedCredentialRejected(call.key, path, rejected.version()));
+		}
+		return this.credentials.reload(call.key).flatMap(fresh -> {
 			if (fresh.version() > rejected.version() && body.replayable()) {
-				return send(exchange, target, key, fresh, body, false);
+				return attempt(call, fresh, body, attempt + 1);
 			}
-			return Mono.error(ProxyException.storedCredentialRejected(key, path, rejected.version()));
+			return Mono.error(ProxyException.storedCredentialRejected(call.key, path, rejected.version()));
 		});
+	}
+
+	private static void record(CircuitBreaker breaker, long started, int status) {
+		long elapsed = System.nanoTime() - started;
+		if (status >= 500) {
+			breaker.onError(elapsed, TimeUnit.NANOSECONDS, new UpstreamStatusException(status));
+		}
+		else {
+			breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private Duration remaining(Call call) {
+		return Duration.between(this.clock.instant(), call.deadline);
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static Optional<Integer> twilioCode(byte[] body) {
+		try {
+			JsonNode code = ERRORS.readTree(body).get("code");
+			return (code != null && code.canConvertToInt()) ? Optional.of(code.asInt()) : Optional.empty();
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private Mono<Void> relayBytes(ServerHttpResponse out, ClientResponse response, byte[] bytes, long version) {
+		out.setStatusCode(response.statusCode());
+		out.getHeaders().addAll(HeaderRules.callerResponse(response.headers().asHttpHeaders(), true, version));
+		Flux<DataBuffer> body = Flux.just(out.bufferFactory().wrap(bytes));
+		return out.writeWith(isJson(response.headers().asHttpHeaders().getContentType())
+				? redacted(body, out.bufferFactory()) : body);
 	}
 
 	private Mono<Void> relay(ServerHttpResponse out, ClientResponse response, long version, String host) {
@@ -150,6 +268,45 @@ final class SigningProxy {
 
 	private static boolean isIdentity(String encoding) {
 		return encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.strip());
+	}
+
+	/** What every attempt of one caller request shares. */
+	private static final class Call {
+
+		final ServerWebExchange exchange;
+
+		final ProxyTarget target;
+
+		final CredentialKey key;
+
+		final Instant deadline;
+
+		private long firstVersion = -1;
+
+		Call(ServerWebExchange exchange, ProxyTarget target, CredentialKey key, Instant deadline) {
+			this.exchange = exchange;
+			this.target = target;
+			this.key = key;
+			this.deadline = deadline;
+		}
+
+		/** @return the version of the first credential Twilio rejected for this request */
+		synchronized long firstVersion(RegionalCredential rejected) {
+			if (this.firstVersion < 0) {
+				this.firstVersion = rejected.version();
+			}
+			return this.firstVersion;
+		}
+
+	}
+
+	/** A 5xx answer, recorded as a failure by the region's breaker. */
+	private static final class UpstreamStatusException extends RuntimeException {
+
+		UpstreamStatusException(int status) {
+			super("Twilio answered " + status, null, false, false);
+		}
+
 	}
 
 	/** A request body: kept in memory (small, can be sent twice) or streamed once. */

@@ -1,12 +1,14 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -34,11 +36,10 @@ public final class UpstreamClient {
 		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
 			.maxConnections(500)
 			.pendingAcquireMaxCount(-1)
-			.maxIdleTime(java.time.Duration.ofSeconds(50))
+			.maxIdleTime(Duration.ofSeconds(50))
 			.build();
 		HttpClient http = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.responseTimeout(properties.responseTimeout())
 			.compress(false);
 		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 		this.override = properties.upstreamOverride();
@@ -56,17 +57,18 @@ public final class UpstreamClient {
 	/**
 	 * Sends one request and hands the response to {@code handler}, which must consume or release its body.
 	 * @param host the Twilio hostname, for the URL and in errors
-	 * @return what {@code handler} returns; a connection failure or timeout becomes a {@link ProxyException}
+	 * @param firstByteTimeout longest wait for the response headers
+	 * @return what {@code handler} returns; a transport failure becomes an {@link UpstreamFailure}
 	 */
 	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
-			Publisher<DataBuffer> body, Function<ClientResponse, Mono<T>> handler) {
+			Publisher<DataBuffer> body, Duration firstByteTimeout, Function<ClientResponse, Mono<T>> handler) {
 		return this.webClient.method(method)
 			.uri(uri(host, pathAndQuery))
 			.headers(out -> out.addAll(headers))
+			.httpRequest(request -> request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout))
 			.body(BodyInserters.fromDataBuffers(body))
 			.exchangeToMono(handler)
-			.onErrorMap(WebClientRequestException.class,
-					ex -> ProxyException.upstreamFailed(host, (ex.getCause() != null) ? ex.getCause() : ex));
+			.onErrorMap(WebClientRequestException.class, ex -> UpstreamFailure.classify(host, ex));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.twiliovaultsidecar.web;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -13,7 +14,9 @@ class ProblemDetailsAdvice {
 
 	@ExceptionHandler(SidecarException.class)
 	ResponseEntity<ProblemDetail> handle(SidecarException failure) {
-		return ResponseEntity.status(failure.status()).body(ProblemDetails.of(failure));
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(failure.status());
+		failure.retryAfterSeconds().ifPresent(seconds -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+		return response.body(ProblemDetails.of(failure));
 	}
 
 }

@@ -1,0 +1,101 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import io.github.twiliovaultsidecar.twilio.AccountSid;
+
+/**
+ * Limits concurrent requests per account to the account's Twilio concurrency limit, so the sidecar
+ * smooths a burst instead of turning it into Twilio 20429 errors. A request over the limit waits
+ * briefly, without blocking a thread, for a slot; past the queue timeout it fails with a 429
+ * problem. (Resilience4j's Reactor bulkhead never waits, and its waiting bulkhead blocks a thread,
+ * hence this small non-blocking one.)
+ */
+final class AccountPermits {
+
+	private final ResilienceProperties.Accounts settings;
+
+	private final Map<AccountSid, Permits> byAccount = new ConcurrentHashMap<>();
+
+	AccountPermits(ResilienceProperties.Accounts settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * @return a Mono that emits a permit once the account has a free slot; release it exactly once
+	 * when the request ends. Fails with a 429 {@link ProxyException} after the queue timeout.
+	 */
+	Mono<Runnable> acquire(AccountSid account) {
+		Permits permits = this.byAccount.computeIfAbsent(account,
+				sid -> new Permits(this.settings.limitFor(sid)));
+		return Mono.<Runnable>create(sink -> permits.acquire(sink))
+			.timeout(this.settings.queueTimeout(), Mono.error(() -> ProxyException.accountBusy(account, permits.limit)))
+			// a permit granted to a request that already timed out or went away is handed back
+			.doOnDiscard(Runnable.class, Runnable::run);
+	}
+
+	/** @return requests in flight for the account */
+	int inFlight(AccountSid account) {
+		Permits permits = this.byAccount.get(account);
+		return (permits != null) ? permits.inFlight() : 0;
+	}
+
+	private static final class Permits {
+
+		private final int limit;
+
+		private final Queue<MonoSink<Runnable>> waiting = new ArrayDeque<>();
+
+		private int used;
+
+		Permits(int limit) {
+			this.limit = limit;
+		}
+
+		synchronized void acquire(MonoSink<Runnable> sink) {
+			if (this.used < this.limit) {
+				this.used++;
+				sink.success(releaser());
+				return;
+			}
+			this.waiting.add(sink);
+			sink.onDispose(() -> forget(sink));
+		}
+
+		private synchronized void forget(MonoSink<Runnable> sink) {
+			this.waiting.remove(sink);
+		}
+
+		private Runnable releaser() {
+			boolean[] released = { false };
+			return () -> {
+				synchronized (this) {
+					if (released[0]) {
+						return;
+					}
+					released[0] = true;
+					MonoSink<Runnable> next = this.waiting.poll();
+					if (next != null) {
+						next.success(releaser());
+					}
+					else {
+						this.used--;
+					}
+				}
+			};
+		}
+
+		synchronized int inFlight() {
+			return this.used;
+		}
+
+	}
+
+}

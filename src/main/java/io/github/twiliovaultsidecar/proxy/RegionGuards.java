@@ -1,0 +1,66 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+/**
+ * One Resilience4j circuit breaker and one bulkhead per regional host, so a failing or slow region
+ * cannot use up the capacity other regions need. A 5xx answer, a connect failure and a timeout count
+ * as failures; any other answer (4xx included) as a success. Time comes from the injected clock.
+ */
+final class RegionGuards {
+
+	private final CircuitBreakerRegistry breakers;
+
+	private final BulkheadRegistry bulkheads;
+
+	private final Duration waitInOpen;
+
+	RegionGuards(ResilienceProperties properties, Clock clock) {
+		ResilienceProperties.Breaker breaker = properties.breaker();
+		this.waitInOpen = breaker.waitInOpen();
+		this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.failureRateThreshold(breaker.failureRateThreshold())
+			.minimumNumberOfCalls(breaker.minimumCalls())
+			.slidingWindowSize(breaker.windowSize())
+			.waitDurationInOpenState(breaker.waitInOpen())
+			.permittedNumberOfCallsInHalfOpenState(breaker.probeCalls())
+			.clock(clock)
+			.build());
+		this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+			.maxConcurrentCalls(properties.bulkhead().maxConcurrent())
+			.maxWaitDuration(Duration.ZERO)
+			.build());
+	}
+
+	/** @return the breaker for a host, created on first use */
+	CircuitBreaker breaker(String host) {
+		return this.breakers.circuitBreaker(host);
+	}
+
+	/** @return the bulkhead for a host, created on first use */
+	Bulkhead bulkhead(String host) {
+		return this.bulkheads.bulkhead(host);
+	}
+
+	/** @return how long an open breaker stays open, for {@code Retry-After} */
+	Duration waitInOpen() {
+		return this.waitInOpen;
+	}
+
+	CircuitBreakerRegistry breakers() {
+		return this.breakers;
+	}
+
+	BulkheadRegistry bulkheads() {
+		return this.bulkheads;
+	}
+
+}
