@@ -7,7 +7,7 @@
 # mount or prefix.
 
 path "twilio/metadata/+/+" {
-  capabilities = ["read", "list"]
+  capabilities = ["read"]
 }
 
 path "twilio/metadata/*" {

@@ -15,7 +15,7 @@ path "twilio/data/+/+" {
 }
 
 path "twilio/metadata/+/+" {
-  capabilities = ["create", "update", "read", "list"]
+  capabilities = ["create", "update", "read"]
 }
 
 path "twilio/metadata/*" {

@@ -13,7 +13,7 @@ path "twilio/data/+/+" {
 }
 
 path "twilio/metadata/+/+" {
-  capabilities = ["read", "list"]
+  capabilities = ["read"]
 }
 
 path "twilio/metadata/*" {
