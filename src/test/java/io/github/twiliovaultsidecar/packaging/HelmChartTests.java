@@ -107,6 +107,18 @@ class HelmChartTests {
 		assertLintsClean(copy);
 	}
 
+	@Test
+	void lintFailsOnValuesTheSchemaRefuses(@TempDir Path work) throws IOException {
+		Path copy = work.resolve(SIDECAR);
+		FileSystemUtils.copyRecursively(CHART, copy);
+		Map<String, Object> values = readYaml(CHART.resolve("values.yaml"));
+		values.put("mode", "daemonset");
+		Files.writeString(copy.resolve("values.yaml"), new Yaml().dump(values));
+		LintResult result = new Helm(copy).lint().strict().call();
+		assertThat(result.isFailed()).isTrue();
+		assertThat(result.getMessages()).anyMatch(m -> m.contains("[ERROR]") && m.contains("mode"));
+	}
+
 	// --- shared mode ----------------------------------------------------------------------------
 
 	@Test

@@ -114,7 +114,7 @@ class VaultPoliciesIntegrationTests {
 			twilio-account-reader  | list            | twilio/metadata/{account}/            | denied
 			twilio-account-reader  | write           | twilio/data/{account}/ie1             | denied
 			""")
-	void policyMatrix(String policy, String operation, String pathTemplate, String expected) {
+	void eachPolicyAllowsExactlyWhatItsRowSays(String policy, String operation, String pathTemplate, String expected) {
 		String path = pathTemplate.replace("{account}", this.account)
 			.replace("{other}", this.other)
 			.replace("{fresh}", TestSids.accountSid());
