@@ -323,6 +323,26 @@ class HelmChartTests {
 			.containsExactly("legacy-sms");
 	}
 
+	// --- what the installer is told next ---------------------------------------------------------
+
+	@ParameterizedTest
+	@MethodSource("exampleValues")
+	void theNotesTellHowToSeedACredentialAndCheckTheInventory(Path example) {
+		String output = new Helm(CHART).install()
+			.withName("twilio-sidecar")
+			.withNamespace("twilio")
+			.clientOnly()
+			.dryRun()
+			.withValuesFile(example)
+			.call()
+			.getOutput();
+		assertThat(output).contains("Seed a credential")
+			.contains("vault kv put -mount=")
+			.contains("auth_token=<regional auth token>")
+			.contains("/admin/v1/credentials");
+		assertThat(TOKEN_SHAPED.matcher(output).find()).isFalse();
+	}
+
 	// --- no secret in any manifest ----------------------------------------------------------------
 
 	@ParameterizedTest
