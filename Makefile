@@ -27,3 +27,22 @@ run: vault ## Start a local Vault dev server, seed a demo account, run the servi
 .PHONY: build
 build: ## Build the service jar without running tests
 	$(MVN) -DskipTests package
+
+MOUNT ?= twilio
+PREFIX ?=
+ACCOUNT ?=
+IMAGE ?= twilio-vault-sidecar:dev
+
+.PHONY: policies
+policies: ## Render vault-policies/ for MOUNT (default twilio), PREFIX and ACCOUNT into target/vault-policies/
+	@vault-policies/render.sh target/vault-policies "$(MOUNT)" "$(PREFIX)" "$(ACCOUNT)"
+
+.PHONY: image
+image: ## Build the container image $(IMAGE) from the jar (needs a running Docker engine)
+	@if ! docker info >/dev/null 2>&1; then \
+	  echo "make image: no Docker engine answers 'docker info' here, so no image can be built on this machine." >&2; \
+	  echo "Run 'make image' where a Docker engine runs; 'make build' still builds the jar the image wraps." >&2; \
+	  exit 1; \
+	fi
+	$(MVN) -DskipTests package
+	docker build -t "$(IMAGE)" .
