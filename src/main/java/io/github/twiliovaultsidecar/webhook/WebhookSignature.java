@@ -161,12 +161,13 @@ final class WebhookSignature {
 	 * @return the first value of the query parameter {@code name}, percent-decoded, empty when absent
 	 */
 	static Optional<String> queryParameter(String url, String name) {
-		int query = url.indexOf('?');
+		int fragment = url.indexOf('#');
+		String withoutFragment = (fragment < 0) ? url : url.substring(0, fragment);
+		int query = withoutFragment.indexOf('?');
 		if (query < 0) {
 			return Optional.empty();
 		}
-		int fragment = url.indexOf('#', query);
-		String text = url.substring(query + 1, (fragment < 0) ? url.length() : fragment);
+		String text = withoutFragment.substring(query + 1);
 		for (String pair : text.split("&")) {
 			int equals = pair.indexOf('=');
 			String key = decode((equals < 0) ? pair : pair.substring(0, equals));
