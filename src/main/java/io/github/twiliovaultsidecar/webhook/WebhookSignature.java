@@ -83,10 +83,7 @@ final class WebhookSignature {
 		else {
 			Map<String, List<String>> params = ((SignedPayload.Form) payload).params();
 			paramSets.add(params);
-			Map<String, List<String>> distinct = withoutDuplicateValues(params);
-			if (!distinct.equals(params)) {
-				paramSets.add(distinct);
-			}
+			withoutDuplicateValues(params).ifPresent(paramSets::add);
 		}
 		boolean signatureMatches = false;
 		for (String candidateUrl : urls) {
@@ -215,11 +212,17 @@ final class WebhookSignature {
 		return parts;
 	}
 
-	private static Map<String, List<String>> withoutDuplicateValues(Map<String, List<String>> params) {
+	/** @return the parameters with repeated identical values dropped, empty when no value repeats */
+	private static Optional<Map<String, List<String>>> withoutDuplicateValues(Map<String, List<String>> params) {
 		Map<String, List<String>> distinct = new TreeMap<>();
-		params.forEach((name, values) -> distinct.put(name, List.copyOf(new LinkedHashSet<>(
-				values.stream().map(value -> (value != null) ? value : "").toList()))));
-		return distinct.equals(new TreeMap<>(params)) ? params : distinct;
+		boolean dropped = false;
+		for (Map.Entry<String, List<String>> entry : params.entrySet()) {
+			List<String> values = entry.getValue().stream().map(value -> (value != null) ? value : "").toList();
+			List<String> unique = List.copyOf(new LinkedHashSet<>(values));
+			dropped |= unique.size() < values.size();
+			distinct.put(entry.getKey(), unique);
+		}
+		return dropped ? Optional.of(distinct) : Optional.empty();
 	}
 
 	private static String decode(String text) {

@@ -95,6 +95,10 @@ class WebhookIntegrationTests {
 		registry.add("sidecar.webhooks.routes[1].app-url", () -> APP.baseUrl());
 		registry.add("sidecar.webhooks.routes[1].account", () -> API_KEY_ACCOUNT);
 		registry.add("sidecar.webhooks.routes[1].region", () -> "au1");
+		registry.add("sidecar.webhooks.routes[2].name", () -> "down");
+		registry.add("sidecar.webhooks.routes[2].app-url", () -> "http://127.0.0.1:1/nothing-listens");
+		registry.add("sidecar.webhooks.routes[2].account", () -> ROUTE_ACCOUNT);
+		registry.add("sidecar.webhooks.routes[2].region", () -> "ie1");
 	}
 
 	@BeforeAll
@@ -250,8 +254,7 @@ class WebhookIntegrationTests {
 		double before = count("valid", "sms");
 
 		HttpResponse<String> response = send("POST", path, body, Map.of("X-Twilio-Signature", signature,
-				"Content-Type", "application/x-www-form-urlencoded; charset=UTF-8", "X-Custom", "kept", "Connection",
-				"close"));
+				"Content-Type", "application/x-www-form-urlencoded; charset=UTF-8", "X-Custom", "kept"));
 
 		assertThat(response.statusCode()).isEqualTo(201);
 		assertThat(response.body()).isEqualTo(StubApp.ANSWER);
@@ -312,6 +315,18 @@ class WebhookIntegrationTests {
 
 		assertProblem(response, 403, "webhook-signature-invalid");
 		assertThat(APP.received()).isEmpty();
+	}
+
+	@Test
+	void anAppThatCannotBeReachedIsABadGatewayProblem() throws Exception {
+		String path = "/webhooks/in/down/inbound";
+		String signature = TwilioSdk.sign(ROUTE_TOKEN, PUBLIC_BASE + path, Map.of("Body", "hi"));
+
+		HttpResponse<String> response = send("POST", path, "Body=hi",
+				Map.of("X-Twilio-Signature", signature, "Content-Type", "application/x-www-form-urlencoded"));
+
+		assertProblem(response, 502, "webhook-app-unavailable");
+		assertThat(response.body()).doesNotContain("127.0.0.1:1");
 	}
 
 	@Test
@@ -391,11 +406,7 @@ class WebhookIntegrationTests {
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-		headers.forEach((name, value) -> {
-			if (!name.equalsIgnoreCase("Connection")) {
-				request.header(name, value);
-			}
-		});
+		headers.forEach(request::header);
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 	}
 
