@@ -18,6 +18,22 @@ public interface CredentialStore {
 	RegionalCredential read(CredentialKey key);
 
 	/**
+	 * Reads one version of the credential, e.g. the one before the latest during a rotation. A store
+	 * that keeps no history holds only its latest version, which is what the default returns.
+	 * @param version a KV version, 1 or more
+	 * @return that version of the credential
+	 * @throws CredentialStoreException.NotFound when that version does not exist, or is deleted or destroyed
+	 * @throws CredentialStoreException.Malformed when that version cannot be used
+	 */
+	default RegionalCredential read(CredentialKey key, long version) {
+		RegionalCredential latest = read(key);
+		if (latest.version() != version) {
+			throw new CredentialStoreException.NotFound(key + " version " + version);
+		}
+		return latest;
+	}
+
+	/**
 	 * A metadata-only read, cheaper than {@link #read} and never touching secret data.
 	 * @return the current version, empty when nothing is stored or the current version is deleted or destroyed
 	 */

@@ -42,8 +42,21 @@ public final class VaultCredentialStore implements CredentialStore {
 
 	@Override
 	public RegionalCredential read(CredentialKey key) {
-		String display = this.layout.displayPath(key);
-		VaultResponse response = call(display, "read", () -> this.vault.read(this.layout.dataPath(key)));
+		return read(key, this.layout.displayPath(key), this.layout.dataPath(key));
+	}
+
+	/** Reads {@code <mount>/data/<path>?version=N}, the KV v2 API for one version. */
+	@Override
+	public RegionalCredential read(CredentialKey key, long version) {
+		if (version < 1) {
+			throw new IllegalArgumentException("KV versions start at 1, got " + version);
+		}
+		return read(key, this.layout.displayPath(key) + " (version " + version + ")",
+				this.layout.dataPath(key) + "?version=" + version);
+	}
+
+	private RegionalCredential read(CredentialKey key, String display, String apiPath) {
+		VaultResponse response = call(display, "read", () -> this.vault.read(apiPath));
 		Map<String, Object> body = (response != null) ? response.getData() : null;
 		if (body == null || !(body.get("data") instanceof Map<?, ?> data) || !(body.get("metadata") instanceof Map<?, ?> meta)) {
 			throw new CredentialStoreException.NotFound(display);

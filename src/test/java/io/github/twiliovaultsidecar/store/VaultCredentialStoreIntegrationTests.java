@@ -51,6 +51,24 @@ class VaultCredentialStoreIntegrationTests {
 	}
 
 	@Test
+	void readsAnEarlierVersionByNumber() {
+		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
+		String first = TestSids.authToken();
+		String second = TestSids.authToken();
+		this.store.write(key, Map.of("auth_token", first), Map.of(), 0);
+		this.store.write(key, Map.of("auth_token", second), Map.of(), 1);
+		RegionalCredential earlier = this.store.read(key, 1);
+		assertThat(earlier.version()).isEqualTo(1);
+		assertThat(earlier.secret().reveal()).isEqualTo(first);
+		assertThat(this.store.read(key, 2).secret().reveal()).isEqualTo(second);
+		assertThatThrownBy(() -> this.store.read(key, 3)).isInstanceOf(CredentialStoreException.NotFound.class)
+			.hasMessageContaining("version 3");
+		assertThat(this.vault.http("POST", "twilio/delete/" + key.relativePath(), "{\"versions\":[1]}").statusCode())
+			.isEqualTo(204);
+		assertThatThrownBy(() -> this.store.read(key, 1)).isInstanceOf(CredentialStoreException.NotFound.class);
+	}
+
+	@Test
 	void aSecondWriterWithAStaleCasGetsATypedConflict() {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "au1");
 		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);

@@ -1,0 +1,57 @@
+package io.github.twiliovaultsidecar.web;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The one rule for forwarding headers across a hop, shared by the proxy and the webhook front door:
+ * hop-by-hop headers (RFC 9110 section 7.6.1) and the headers a {@code Connection} header names
+ * describe one connection and never cross. Pure functions.
+ */
+public final class HopByHop {
+
+	/** Hop-by-hop headers, plus the legacy {@code Proxy-Connection}; compared case-insensitively. */
+	public static final Set<String> HEADERS = caseInsensitive(List.of("Connection", "Keep-Alive", "Proxy-Authenticate",
+			"Proxy-Authorization", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"));
+
+	private HopByHop() {
+	}
+
+	/**
+	 * @param headers headers as received, not changed
+	 * @param alsoDropped more header names to leave out, compared case-insensitively
+	 * @return a copy without hop-by-hop headers, the headers {@code Connection} names, and {@code alsoDropped}
+	 */
+	public static HttpHeaders without(HttpHeaders headers, Set<String> alsoDropped) {
+		Set<String> dropped = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		dropped.addAll(HEADERS);
+		dropped.addAll(alsoDropped);
+		for (String connection : headers.getOrEmpty(HttpHeaders.CONNECTION)) {
+			for (String token : connection.split(",")) {
+				if (!token.isBlank()) {
+					dropped.add(token.strip().toLowerCase(Locale.ROOT));
+				}
+			}
+		}
+		HttpHeaders copy = new HttpHeaders();
+		headers.forEach((name, values) -> {
+			if (!dropped.contains(name)) {
+				copy.addAll(name, values);
+			}
+		});
+		return copy;
+	}
+
+	/** @return an unmodifiable case-insensitive set of header names */
+	public static Set<String> caseInsensitive(List<String> names) {
+		Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		set.addAll(names);
+		return Collections.unmodifiableSet(set);
+	}
+
+}
