@@ -2,6 +2,10 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.time.Clock;
 
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,6 +24,15 @@ class ProxyConfiguration {
 	@Bean
 	RegionGuards regionGuards(ResilienceProperties resilience, Clock clock) {
 		return new RegionGuards(resilience, clock);
+	}
+
+	/** Breaker and bulkhead state per regional host, as {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*}. */
+	@Bean
+	MeterBinder regionGuardMeters(RegionGuards guards) {
+		return registry -> {
+			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(guards.breakers()).bindTo(registry);
+			TaggedBulkheadMetrics.ofBulkheadRegistry(guards.bulkheads()).bindTo(registry);
+		};
 	}
 
 	@Bean

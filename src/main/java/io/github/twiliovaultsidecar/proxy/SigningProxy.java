@@ -94,18 +94,20 @@ final class SigningProxy {
 		if (length > limit) {
 			return Mono.error(ProxyException.bodyTooLarge(limit));
 		}
-		String host = target.host().hostName();
+		Call call = new Call(exchange, target, key, this.clock.instant()
+			.plus(this.resilience.timeouts().totalFor(key.region())));
+		return this.accounts.acquire(account)
+			.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
+				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
+				.doFinally(signal -> permit.run()));
+	}
+
+	private Mono<Void> withinBulkhead(String host, Mono<Void> call) {
 		Bulkhead bulkhead = this.guards.bulkhead(host);
 		if (!bulkhead.tryAcquirePermission()) {
 			return Mono.error(ProxyException.regionBusy(host, bulkhead.getBulkheadConfig().getMaxConcurrentCalls()));
 		}
-		Call call = new Call(exchange, target, key, this.clock.instant()
-			.plus(this.resilience.timeouts().totalFor(key.region())));
-		return this.accounts.acquire(account)
-			.flatMap(permit -> readBody(request, length, limit)
-				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1)))
-				.doFinally(signal -> permit.run()))
-			.doFinally(signal -> bulkhead.onComplete());
+		return call.doFinally(signal -> bulkhead.onComplete());
 	}
 
 	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {

@@ -62,4 +62,13 @@ public interface CredentialStore {
 	 */
 	java.util.Optional<EntryMetadata> metadata(StoredPath path);
 
+	/**
+	 * Checks that the store can be reached and the service's credentials to it are valid, without
+	 * touching any entry.
+	 * @throws CredentialStoreException.Unavailable when it cannot
+	 */
+	default void ping() {
+		list();
+	}
+
 }

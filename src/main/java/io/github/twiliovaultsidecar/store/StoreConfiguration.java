@@ -2,6 +2,10 @@ package io.github.twiliovaultsidecar.store;
 
 import java.time.Clock;
 
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,9 +21,29 @@ class StoreConfiguration {
 		return Clock.systemUTC();
 	}
 
+	/** The store every feature reads through: Vault with the service's own token, behind its breaker. */
 	@Bean
-	VaultCredentialStore credentialStore(VaultOperations vaultOperations, StoreProperties properties) {
-		return new VaultCredentialStore(vaultOperations, properties.layout());
+	GuardedCredentialStore credentialStore(VaultOperations vaultOperations, StoreProperties properties, Clock clock) {
+		return new GuardedCredentialStore(new VaultCredentialStore(vaultOperations, properties.layout()),
+				properties.breakerWait(), clock);
+	}
+
+	/** {@code sidecar.vault.staleness} (seconds Vault has been unreachable) and the Vault breaker's state. */
+	@Bean
+	MeterBinder vaultMeters(GuardedCredentialStore store) {
+		return registry -> {
+			Gauge.builder("sidecar.vault.staleness", store, s -> s.staleness().toMillis() / 1000.0)
+				.baseUnit("seconds")
+				.description("How long Vault has been unreachable while cached credentials are served")
+				.register(registry);
+			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(store.breakers()).bindTo(registry);
+		};
+	}
+
+	@Bean
+	CredentialsReadiness credentialsHealthIndicator(GuardedCredentialStore store, CredentialCache cache,
+			StoreProperties properties, Clock clock) {
+		return new CredentialsReadiness(store, cache, properties, clock);
 	}
 
 	@Bean

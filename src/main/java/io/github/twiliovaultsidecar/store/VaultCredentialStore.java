@@ -97,6 +97,12 @@ public final class VaultCredentialStore implements CredentialStore {
 		return version;
 	}
 
+	/** Looks up the store's own Vault token ({@code auth/token/lookup-self}), which every token may do. */
+	@Override
+	public void ping() {
+		call("auth/token/lookup-self", "token lookup", () -> this.vault.read("auth/token/lookup-self"));
+	}
+
 	@Override
 	public List<StoredPath> list() {
 		String root = this.layout.metadataPath("");

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,9 +56,6 @@ class ProxyIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@Autowired
-	VaultCredentialStore configuredStore;
 
 	private VaultCredentialStore store;
 

@@ -75,6 +75,12 @@ public final class TwilioStandIn implements AutoCloseable {
 
 	private final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
+	private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+
+	private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
 	private TwilioStandIn(HttpServer server) {
 		this.server = server;
 	}
@@ -137,9 +143,27 @@ public final class TwilioStandIn implements AutoCloseable {
 		return this.requests.stream().filter(filter).toList();
 	}
 
-	/** Forgets the recorded requests. */
+	/** Forgets the recorded requests and the highest concurrency seen. */
 	public void clearRequests() {
 		this.requests.clear();
+		this.maxInFlight.set(0);
+	}
+
+	/** Makes requests for {@code host} fail (or slow down) as {@code fault} says, until cleared. */
+	public TwilioStandIn fault(String host, Fault fault) {
+		this.faults.put(host, fault);
+		return this;
+	}
+
+	/** Requests for every host behave normally again. */
+	public TwilioStandIn clearFaults() {
+		this.faults.clear();
+		return this;
+	}
+
+	/** @return the most requests the stand-in was handling at once since the last {@link #clearRequests()} */
+	public int maxInFlight() {
+		return this.maxInFlight.get();
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
@@ -156,6 +180,30 @@ public final class TwilioStandIn implements AutoCloseable {
 			long bodyLength = upload ? drain(exchange.getRequestBody()) : body.length;
 			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength);
 			this.requests.add(recorded);
+			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			try {
+				Fault fault = (host != null) ? this.faults.get(host) : null;
+				if (fault != null && fault.apply(exchange)) {
+					return;
+				}
+				answer(exchange, recorded, host, authorization);
+			}
+			finally {
+				this.inFlight.decrementAndGet();
+			}
+		}
+		catch (ResetRequested ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			ex.printStackTrace();
+			throw ex;
+		}
+	}
+
+	private void answer(HttpExchange exchange, Recorded recorded, String host, String authorization)
+			throws IOException {
+		{
 			Optional<String> region = region(host);
 			if (region.isEmpty()) {
 				json(exchange, 404, error(20404, "The requested host is not a Twilio API host", 404));
@@ -167,10 +215,6 @@ public final class TwilioStandIn implements AutoCloseable {
 				return;
 			}
 			route(exchange, recorded, region.get(), accountOf(user.get()));
-		}
-		catch (RuntimeException ex) {
-			ex.printStackTrace();
-			throw ex;
 		}
 	}
 
@@ -440,6 +484,80 @@ public final class TwilioStandIn implements AutoCloseable {
 	}
 
 	private record Account(String sid, String parent, String status) {
+	}
+
+	/**
+	 * How the stand-in misbehaves for one host.
+	 *
+	 * @param delayMillis how long each response is held first
+	 * @param status the error status to answer with, 0 to answer normally after the delay
+	 * @param code Twilio's error code in the body
+	 * @param retryAfter the {@code Retry-After} header, or {@code null}
+	 * @param reset close the connection after reading the request, answering nothing
+	 * @param times how many requests it applies to, -1 for all
+	 */
+	public record Fault(long delayMillis, int status, int code, String retryAfter, boolean reset,
+			java.util.concurrent.atomic.AtomicInteger times) {
+
+		/** @return a fault answering every request with {@code status} */
+		public static Fault failWith(int status) {
+			return new Fault(0, status, 20500 + status % 100, null, false, new java.util.concurrent.atomic.AtomicInteger(-1));
+		}
+
+		/** @return Twilio's concurrency-limit answer (429, code 20429) with a {@code Retry-After}, {@code times} times */
+		public static Fault concurrencyLimit(String retryAfter, int times) {
+			return new Fault(0, 429, 20429, retryAfter, false, new java.util.concurrent.atomic.AtomicInteger(times));
+		}
+
+		/** @return a fault that closes the connection after the request was read */
+		public static Fault resetConnection() {
+			return new Fault(0, 0, 0, null, true, new java.util.concurrent.atomic.AtomicInteger(-1));
+		}
+
+		/** @return a fault that holds each response, then answers normally */
+		public static Fault delay(long millis) {
+			return new Fault(millis, 0, 0, null, false, new java.util.concurrent.atomic.AtomicInteger(-1));
+		}
+
+		/** @return whether it answered (or dropped) the request itself */
+		boolean apply(HttpExchange exchange) throws IOException {
+			if (this.times.get() == 0) {
+				return false;
+			}
+			if (this.times.get() > 0) {
+				this.times.decrementAndGet();
+			}
+			if (this.delayMillis > 0) {
+				try {
+					Thread.sleep(this.delayMillis);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return true;
+				}
+			}
+			if (this.reset) {
+				throw new ResetRequested();
+			}
+			if (this.status == 0) {
+				return false;
+			}
+			if (this.retryAfter != null) {
+				exchange.getResponseHeaders().set("Retry-After", this.retryAfter);
+			}
+			json(exchange, this.status, error(this.code, "Fault injected by the test", this.status));
+			return true;
+		}
+
+	}
+
+	/** Thrown to make the JDK server drop the connection without answering. */
+	private static final class ResetRequested extends RuntimeException {
+
+		ResetRequested() {
+			super("connection reset by the test", null, false, false);
+		}
+
 	}
 
 	/** Names every header the stand-in sets itself, so tests can check they pass through. */

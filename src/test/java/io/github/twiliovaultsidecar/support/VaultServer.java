@@ -140,7 +140,7 @@ public final class VaultServer implements AutoCloseable {
 		return Paths.get(cache, "vault-" + PINNED_VERSION, "vault");
 	}
 
-	private static Optional<Path> findBinary() {
+	static Optional<Path> findBinary() {
 		List<Path> candidates = new ArrayList<>();
 		for (String dir : Optional.ofNullable(System.getenv("PATH")).orElse("").split(java.io.File.pathSeparator)) {
 			if (!dir.isEmpty()) {
@@ -179,7 +179,7 @@ public final class VaultServer implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
@@ -188,7 +188,7 @@ public final class VaultServer implements AutoCloseable {
 		}
 	}
 
-	private static String awaitHealthy(String address) {
+	static String awaitHealthy(String address) {
 		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		String lastError = "no answer";
