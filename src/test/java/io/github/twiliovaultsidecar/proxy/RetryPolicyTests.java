@@ -1,0 +1,93 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpMethod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which failures are retried: a POST only when Twilio provably did nothing. */
+class RetryPolicyTests {
+
+	private static final Duration PLENTY = Duration.ofSeconds(30);
+
+	private final RetryPolicy policy = new RetryPolicy(
+			new ResilienceProperties.Retry(3, Duration.ofMillis(100), 2, 0.5, Duration.ofSeconds(5)));
+
+	private static UpstreamFailure failure(Throwable cause) {
+		return UpstreamFailure.classify("api.twilio.com", cause);
+	}
+
+	@Test
+	void classifiesTransportFailures() {
+		assertThat(failure(new ConnectException("refused")).kind()).isEqualTo(UpstreamFailure.Kind.CONNECT);
+		assertThat(failure(ReadTimeoutException.INSTANCE).kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT);
+		assertThat(failure(new java.io.IOException("Connection prematurely closed BEFORE response")).kind()).isEqualTo(UpstreamFailure.Kind.BROKEN);
+	}
+
+	@Test
+	void aPostIsRetriedAfterAConnectFailureOnly() {
+		assertThat(this.policy.afterFailure(HttpMethod.POST, failure(new ConnectException("x")), 1, PLENTY, true))
+			.isPresent();
+		assertThat(this.policy.afterFailure(HttpMethod.POST, failure(new java.io.IOException("Connection prematurely closed BEFORE response")), 1, PLENTY,
+				true)).isEmpty();
+		assertThat(this.policy.afterFailure(HttpMethod.POST, failure(ReadTimeoutException.INSTANCE), 1, PLENTY, true))
+			.isEmpty();
+	}
+
+	@Test
+	void aPostIsNeverRetriedAfterA5xxOrAPlain429() {
+		for (int status : new int[] { 500, 502, 503, 504 }) {
+			assertThat(this.policy.afterResponse(HttpMethod.POST, status, Optional.empty(), null, 1, PLENTY, true))
+				.as("POST after %d", status)
+				.isEmpty();
+		}
+		assertThat(this.policy.afterResponse(HttpMethod.POST, 429, Optional.of(20003), "1", 1, PLENTY, true)).isEmpty();
+	}
+
+	@Test
+	void aPostIsRetriedAfterTwiliosConcurrencyLimitHonouringRetryAfter() {
+		assertThat(this.policy.afterResponse(HttpMethod.POST, 429, Optional.of(20429), "2", 1, PLENTY, true))
+			.contains(Duration.ofSeconds(2));
+		assertThat(this.policy.afterResponse(HttpMethod.POST, 429, Optional.of(20429), "60", 1, PLENTY, true))
+			.as("a Retry-After past the bound goes to the caller")
+			.isEmpty();
+	}
+
+	@Test
+	void idempotentMethodsAreRetriedOn5xxAndBrokenConnectionsButNotTimeouts() {
+		assertThat(this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 1, PLENTY, true)).isPresent();
+		assertThat(this.policy.afterResponse(HttpMethod.DELETE, 500, Optional.empty(), null, 1, PLENTY, true)).isPresent();
+		assertThat(this.policy.afterResponse(HttpMethod.GET, 404, Optional.empty(), null, 1, PLENTY, true)).isEmpty();
+		assertThat(this.policy.afterFailure(HttpMethod.GET, failure(new java.io.IOException("Connection prematurely closed BEFORE response")), 1, PLENTY,
+				true)).isPresent();
+		assertThat(this.policy.afterFailure(HttpMethod.GET, failure(ReadTimeoutException.INSTANCE), 1, PLENTY, true))
+			.isEmpty();
+	}
+
+	@Test
+	void backsOffExponentiallyWithJitterAndStopsAtTheLimitsOrBudget() {
+		Duration first = this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 1, PLENTY, true).get();
+		Duration second = this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 2, PLENTY, true).get();
+		assertThat(first).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
+		assertThat(second).isBetween(Duration.ofMillis(100), Duration.ofMillis(300));
+		assertThat(this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 3, PLENTY, true)).isEmpty();
+		assertThat(this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 1, Duration.ofMillis(10), true))
+			.isEmpty();
+		assertThat(this.policy.afterResponse(HttpMethod.GET, 503, Optional.empty(), null, 1, PLENTY, false)).isEmpty();
+	}
+
+	@Test
+	void readsRetryAfterAsSecondsOrDate() {
+		assertThat(RetryPolicy.parseRetryAfter("3")).contains(Duration.ofSeconds(3));
+		assertThat(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
+		assertThat(RetryPolicy.parseRetryAfter("soon")).isEmpty();
+		assertThat(RetryPolicy.parseRetryAfter(null)).isEmpty();
+	}
+
+}
