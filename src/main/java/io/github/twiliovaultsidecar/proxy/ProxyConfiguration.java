@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.security.CallerAccess;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.StoreProperties;
 
@@ -37,9 +39,10 @@ class ProxyConfiguration {
 
 	@Bean
 	SigningProxy signingProxy(ProxyProperties properties, CredentialCache credentials, StoreProperties store,
-			UpstreamClient upstream, ResilienceProperties resilience, RegionGuards guards, Clock clock) {
+			UpstreamClient upstream, ResilienceProperties resilience, RegionGuards guards, Clock clock,
+			CallerAccess access, AuditLog audit) {
 		return new SigningProxy(properties, credentials, store.layout(), upstream, resilience, guards,
-				new AccountPermits(resilience.accounts()), clock);
+				new AccountPermits(resilience.accounts()), clock, access, audit);
 	}
 
 }

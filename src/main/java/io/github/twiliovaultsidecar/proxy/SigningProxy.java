@@ -26,6 +26,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.security.CallerAccess;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
@@ -65,8 +67,15 @@ final class SigningProxy {
 
 	private final Clock clock;
 
+	private final CallerAccess access;
+
+	private final AuditLog audit;
+
 	SigningProxy(ProxyProperties properties, CredentialCache credentials, VaultLayout layout, UpstreamClient upstream,
-			ResilienceProperties resilience, RegionGuards guards, AccountPermits accounts, Clock clock) {
+			ResilienceProperties resilience, RegionGuards guards, AccountPermits accounts, Clock clock,
+			CallerAccess access, AuditLog audit) {
+		this.access = access;
+		this.audit = audit;
 		this.properties = properties;
 		this.credentials = credentials;
 		this.layout = layout;
@@ -96,10 +105,28 @@ final class SigningProxy {
 		}
 		Call call = new Call(exchange, target, key, this.clock.instant()
 			.plus(this.resilience.timeouts().totalFor(key.region())));
-		return this.accounts.acquire(account)
-			.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
-				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
-				.doFinally(signal -> permit.run()));
+		return this.access.caller().flatMap(caller -> {
+			this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
+			auditOnCommit(call, caller);
+			return this.accounts.acquire(account)
+				.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
+					.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
+					.doFinally(signal -> permit.run()));
+		});
+	}
+
+	/** Writes the audit line when the response to the caller starts, whatever produced it. */
+	private void auditOnCommit(Call call, String caller) {
+		long started = System.nanoTime();
+		ServerHttpResponse response = call.exchange.getResponse();
+		response.beforeCommit(() -> {
+			this.audit.proxied(caller, call.key.account().value(), call.key.region().code(),
+					call.exchange.getRequest().getMethod().name(), call.target.path(),
+					(response.getStatusCode() != null) ? response.getStatusCode().value() : 0,
+					(System.nanoTime() - started) / 1_000_000, call.version,
+					call.exchange.getRequest().getHeaders().getFirst("traceparent"));
+			return Mono.empty();
+		});
 	}
 
 	private Mono<Void> withinBulkhead(String host, Mono<Void> call) {
@@ -138,6 +165,7 @@ final class SigningProxy {
 		}
 		Duration firstByte = min(this.resilience.timeouts().firstByteFor(call.key.region()), remaining);
 		HttpHeaders headers = HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization());
+		call.version = credential.version();
 		long started = System.nanoTime();
 		return this.upstream.exchange(method, host, call.target.pathAndQuery(), headers,
 				body.publisher(call.exchange.getResponse().bufferFactory()), firstByte, response -> {
@@ -282,6 +310,9 @@ final class SigningProxy {
 		final CredentialKey key;
 
 		final Instant deadline;
+
+		/** KV version of the credential last used, for the audit line. */
+		volatile long version;
 
 		private long firstVersion = -1;
 

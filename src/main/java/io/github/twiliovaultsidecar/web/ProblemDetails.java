@@ -1,6 +1,8 @@
 package io.github.twiliovaultsidecar.web;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -11,6 +13,22 @@ import io.github.twiliovaultsidecar.SidecarException;
 public final class ProblemDetails {
 
 	private ProblemDetails() {
+	}
+
+	/**
+	 * @param failure the failure, not {@code null}
+	 * @param instance the request path
+	 * @return the problem detail as plain members, for code that writes JSON itself (security filters)
+	 */
+	public static Map<String, Object> asMap(SidecarException failure, String instance) {
+		Map<String, Object> members = new LinkedHashMap<>();
+		members.put("type", failure.type());
+		members.put("title", failure.title());
+		members.put("status", failure.status());
+		members.put("detail", failure.getMessage());
+		members.put("instance", instance);
+		members.putAll(failure.context());
+		return members;
 	}
 
 	/**

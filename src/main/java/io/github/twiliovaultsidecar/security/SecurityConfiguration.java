@@ -1,0 +1,105 @@
+package io.github.twiliovaultsidecar.security;
+
+import java.nio.charset.StandardCharsets;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.web.ProblemDetails;
+
+/**
+ * Who may reach what. Local mode: everything on 127.0.0.1 is open (the pod is the trust boundary).
+ * Shared mode: the proxy and {@code /webhooks/v1/**} need a valid JWT in {@code Proxy-Authorization}
+ * (the {@code Authorization} header carries the Twilio SDK's Basic auth); health probes and the
+ * Prometheus scrape stay open; {@code /admin/v1} authenticates with the caller's own Vault token; the
+ * webhook front door ({@code /webhooks/in/**}) is called by Twilio and authenticates each request by
+ * its Twilio signature instead.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+	/** The header that carries a caller's JWT in shared mode. */
+	static final String TOKEN_HEADER = HttpHeaders.PROXY_AUTHORIZATION;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Bean
+	AuditLog auditLog() {
+		return new AuditLog();
+	}
+
+	@Bean
+	CallerAccess callerAccess(Mode mode, SecurityProperties properties, AuditLog audit) {
+		return new CallerAccess(mode, properties, audit);
+	}
+
+	/**
+	 * Spring Security's strict firewall refuses encoded slashes, dots, control characters and methods
+	 * such as TRACE before anything else runs; this turns its refusal into a problem detail.
+	 */
+	@Bean
+	ServerExchangeRejectedHandler problemDetailRejections() {
+		return (exchange, rejected) -> {
+			String method = exchange.getRequest().getMethod().name();
+			return write(exchange, FirewallRejection.of(method, rejected.getMessage()));
+		};
+	}
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, Mode mode) {
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.headers(headers -> headers.cache(ServerHttpSecurity.HeaderSpec.CacheSpec::disable));
+		if (!mode.isShared()) {
+			return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
+		}
+		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+		bearer.setBearerTokenHeaderName(TOKEN_HEADER);
+		return http
+			.authorizeExchange(exchanges -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.pathMatchers("/actuator/prometheus", "/admin/v1/**", "/webhooks/in/**")
+				.permitAll()
+				.anyExchange()
+				.authenticated())
+			.oauth2ResourceServer(server -> server.bearerTokenConverter(bearer)
+				.jwt(jwt -> {
+				})
+				.authenticationEntryPoint((exchange, ex) -> write(exchange,
+						AccessDeniedException.unauthenticated(ex.getMessage())))
+				.accessDeniedHandler((exchange, ex) -> write(exchange, AccessDeniedException.forbidden())))
+			.exceptionHandling(handling -> handling
+				.authenticationEntryPoint((exchange, ex) -> write(exchange,
+						AccessDeniedException.unauthenticated(ex.getMessage())))
+				.accessDeniedHandler((exchange, ex) -> write(exchange, AccessDeniedException.forbidden())))
+			.build();
+	}
+
+	private static Mono<Void> write(ServerWebExchange exchange, SidecarException failure) {
+		byte[] body = JSON.writeValueAsString(ProblemDetails.asMap(failure, exchange.getRequest().getPath().value()))
+			.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponse().setStatusCode(HttpStatus.valueOf(failure.status()));
+		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+	}
+
+}
