@@ -58,7 +58,7 @@ public final class UpstreamClient {
 	 * @param host the Twilio hostname, for the URL and in errors
 	 * @return what {@code handler} returns; a connection failure or timeout becomes a {@link ProxyException}
 	 */
-	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
+	public <T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
 			Publisher<DataBuffer> body, Function<ClientResponse, Mono<T>> handler) {
 		return this.webClient.method(method)
 			.uri(uri(host, pathAndQuery))
