@@ -43,6 +43,12 @@ public final class SeedingException extends SidecarException {
 				"Admin actions are performed with your own Vault token: send it in the X-Vault-Token header", Map.of());
 	}
 
+	static SeedingException missingVaultTokenForCli() {
+		return new SeedingException("vault-token-missing", 401, "Vault token required",
+				"VAULT_TOKEN is not set: the CLI writes with your own Vault token (run 'vault login' or export it)",
+				Map.of());
+	}
+
 	static SeedingException invalidRequest(String reason) {
 		return new SeedingException("invalid-seed-request", 400, "Invalid seed request", reason, Map.of());
 	}
