@@ -27,3 +27,10 @@ run: vault ## Start a local Vault dev server, seed a demo account, run the servi
 .PHONY: build
 build: ## Build the service jar without running tests
 	$(MVN) -DskipTests package
+
+.PHONY: seed
+seed: ## Verify and store a regional token with your VAULT_TOKEN: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]
+	@if [ -z "$(ACCOUNT)" ] || [ -z "$(REGION)" ]; then echo "usage: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]" >&2; exit 2; fi
+	@jar=$$(ls target/twilio-vault-sidecar-*.jar 2>/dev/null | grep -v '\.original$$' | head -1); \
+	if [ -z "$$jar" ]; then $(MVN) -q -DskipTests package >&2 && jar=$$(ls target/twilio-vault-sidecar-*.jar | grep -v '\.original$$' | head -1); fi; \
+	java -jar "$$jar" seed --account "$(ACCOUNT)" --region "$(REGION)" $(if $(EDGE),--edge "$(EDGE)")
