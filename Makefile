@@ -46,3 +46,10 @@ image: ## Build the container image $(IMAGE) from the jar (needs a running Docke
 	fi
 	$(MVN) -DskipTests package
 	docker build -t "$(IMAGE)" .
+
+.PHONY: seed
+seed: ## Verify and store a regional token with your VAULT_TOKEN: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]
+	@if [ -z "$(ACCOUNT)" ] || [ -z "$(REGION)" ]; then echo "usage: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]" >&2; exit 2; fi
+	@jar=$$(ls target/twilio-vault-sidecar-*.jar 2>/dev/null | grep -v '\.original$$' | head -1); \
+	if [ -z "$$jar" ]; then $(MVN) -q -DskipTests package >&2 && jar=$$(ls target/twilio-vault-sidecar-*.jar | grep -v '\.original$$' | head -1); fi; \
+	java -jar "$$jar" seed --account "$(ACCOUNT)" --region "$(REGION)" $(if $(EDGE),--edge "$(EDGE)")

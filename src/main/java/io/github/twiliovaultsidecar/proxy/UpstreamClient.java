@@ -60,7 +60,7 @@ public final class UpstreamClient {
 	 * @param firstByteTimeout longest wait for the response headers
 	 * @return what {@code handler} returns; a transport failure becomes an {@link UpstreamFailure}
 	 */
-	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
+	public <T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
 			Publisher<DataBuffer> body, Duration firstByteTimeout, Function<ClientResponse, Mono<T>> handler) {
 		return this.webClient.method(method)
 			.uri(uri(host, pathAndQuery))

@@ -59,11 +59,28 @@ public final class AuditLog {
 		write(line);
 	}
 
-	/** Records an admin action (seeding, verification, sync). */
-	public void admin(Map<String, Object> fields) {
+	/**
+	 * Records an admin action.
+	 * @param who the caller's Vault display name, {@code unknown} before it is known
+	 * @param action e.g. {@code seed}, {@code verify}, {@code subaccount-sync}, {@code inventory}
+	 * @param path the Vault path acted on
+	 * @param outcome e.g. {@code written}, {@code unchanged}, or the problem name of a failure
+	 * @param version the KV version written or checked, {@code null} for none
+	 * @param fingerprint the secret's fingerprint, {@code null} for none
+	 */
+	public void admin(String who, String action, String path, String outcome, Long version, String fingerprint) {
 		Map<String, Object> line = new LinkedHashMap<>();
 		line.put("event", "admin");
-		line.putAll(fields);
+		line.put("who", who);
+		line.put("action", action);
+		line.put("path", path);
+		line.put("outcome", outcome);
+		if (version != null) {
+			line.put("version", version);
+		}
+		if (fingerprint != null) {
+			line.put("fingerprint", fingerprint);
+		}
 		write(line);
 	}
 

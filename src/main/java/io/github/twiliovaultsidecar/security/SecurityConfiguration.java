@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -30,6 +31,7 @@ import io.github.twiliovaultsidecar.web.ProblemDetails;
  * its Twilio signature instead.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
@@ -37,16 +39,6 @@ class SecurityConfiguration {
 	static final String TOKEN_HEADER = HttpHeaders.PROXY_AUTHORIZATION;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@Bean
-	AuditLog auditLog() {
-		return new AuditLog();
-	}
-
-	@Bean
-	CallerAccess callerAccess(Mode mode, SecurityProperties properties, AuditLog audit) {
-		return new CallerAccess(mode, properties, audit);
-	}
 
 	/**
 	 * Spring Security's strict firewall refuses encoded slashes, dots, control characters and methods

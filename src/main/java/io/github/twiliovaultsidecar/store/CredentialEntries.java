@@ -93,7 +93,7 @@ public final class CredentialEntries {
 	}
 
 	/** @return a hint when {@code key} looks like one of the credential keys spelled differently */
-	static Optional<String> misnamed(String key) {
+	public static Optional<String> misnamed(String key) {
 		String folded = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
 		String expected = TOKEN_LOOKALIKES.contains(folded) ? CredentialFields.AUTH_TOKEN
 				: API_KEY_SID_LOOKALIKES.contains(folded) ? CredentialFields.API_KEY_SID

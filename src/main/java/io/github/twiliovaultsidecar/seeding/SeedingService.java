@@ -1,0 +1,399 @@
+package io.github.twiliovaultsidecar.seeding;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.vault.core.VaultOperations;
+import org.springframework.vault.support.VaultResponse;
+
+import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.store.CredentialFields;
+import io.github.twiliovaultsidecar.store.CredentialKey;
+import io.github.twiliovaultsidecar.store.CredentialKind;
+import io.github.twiliovaultsidecar.store.CredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStoreException;
+import io.github.twiliovaultsidecar.store.EntryMetadata;
+import io.github.twiliovaultsidecar.store.RegionalCredential;
+import io.github.twiliovaultsidecar.store.StoredPath;
+import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.twilio.Region;
+import io.github.twiliovaultsidecar.twilio.TwilioHost;
+
+/**
+ * The seeding actions the admin API and the CLI share. Every write to Vault is made with the
+ * caller's own Vault token; reading secret data (to verify what is stored, to compare a subaccount
+ * token, to check an entry for the inventory) is done with the service's own token, which is the
+ * token the proxy reads with. Every action writes one {@link AuditLog} line per path. Vault calls run
+ * on the bounded-elastic scheduler; Twilio calls are non-blocking.
+ */
+final class SeedingService {
+
+	/** Where a credential came from, recorded as custom metadata {@code source}. */
+	enum Source {
+
+		ADMIN_API("admin-api"), CLI("cli"), SUBACCOUNT_SYNC("subaccount-sync");
+
+		private final String value;
+
+		Source(String value) {
+			this.value = value;
+		}
+
+		String value() {
+			return this.value;
+		}
+
+	}
+
+	/** Custom metadata written when a seed skipped verification. */
+	static final String META_VERIFIED = "verified";
+
+	private static final String PRODUCT = "api";
+
+	private final VaultSessions sessions;
+
+	private final CredentialStore serviceStore;
+
+	private final VaultOperations serviceVault;
+
+	private final TwilioAccounts twilio;
+
+	private final AuditLog audit;
+
+	private final Clock clock;
+
+	private final Duration maxAge;
+
+	SeedingService(VaultSessions sessions, CredentialStore serviceStore, VaultOperations serviceVault,
+			TwilioAccounts twilio, AuditLog audit, Clock clock, Duration maxAge) {
+		this.sessions = sessions;
+		this.serviceStore = serviceStore;
+		this.serviceVault = serviceVault;
+		this.twilio = twilio;
+		this.audit = audit;
+		this.clock = clock;
+		this.maxAge = maxAge;
+	}
+
+	private VaultLayout layout() {
+		return this.sessions.layout();
+	}
+
+	/**
+	 * Checks a credential against the regional API (unless {@code verify} is false), then writes it with
+	 * check-and-set. Nothing is written when any check fails.
+	 * @param vaultToken the caller's Vault token
+	 * @param cas the version the caller expects; when empty, the current version read just before the
+	 * write (0 when nothing is stored), so a concurrent writer still makes this write fail
+	 * @return what was written
+	 * @throws SeedingException (as the Mono's error) 401 without a token, 403 when Vault refuses it, 422
+	 * when Twilio refuses the credential, 400 for a region with no known edge and none given
+	 * @throws CredentialStoreException.Conflict (as the Mono's error) when {@code cas} is stale
+	 */
+	Mono<SeedResult> seed(String vaultToken, CredentialKey key, CredentialInput input, boolean verify,
+			OptionalLong cas, Source source) {
+		String path = layout().displayPath(key);
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			TwilioHost host = TwilioHost.of(PRODUCT, key.region(), input.edge());
+			CredentialInput stored = input.withDefaultEdge(host.edge());
+			return blocking(() -> {
+				who.set(caller.displayName());
+				if (!caller.mayWrite(key.relativePath())) {
+					throw SeedingException.vaultDenied(path, "write");
+				}
+				return who.get();
+			}).then(verify ? this.twilio.verify(key.account(), host, stored) : Mono.empty())
+				.then(blocking(() -> write(caller, key, stored, verify, cas, source, who.get())));
+		})
+			.doOnSuccess(result -> this.audit.admin(who.get(), "seed", path, "written", result.version(),
+					result.fingerprint()))
+			.doOnError(ex -> this.audit.admin(who.get(), "seed", path, outcome(ex), null, input.fingerprint()));
+	}
+
+	private SeedResult write(VaultSessions.Caller caller, CredentialKey key, CredentialInput input, boolean verified,
+			OptionalLong cas, Source source, String who) {
+		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
+		long expected = cas.isPresent() ? cas.getAsLong()
+				: caller.store().metadata(storedPath).map(EntryMetadata::currentVersion).orElse(0L);
+		String verifiedAt = verified ? now() : null;
+		Map<String, String> custom = new LinkedHashMap<>();
+		custom.put(CredentialFields.META_SOURCE, source.value());
+		custom.put(CredentialFields.META_SEEDED_BY, who);
+		if (verifiedAt != null) {
+			custom.put(CredentialFields.META_VERIFIED_AT, verifiedAt);
+		}
+		else {
+			custom.put(META_VERIFIED, "false");
+		}
+		custom.put(CredentialFields.META_FINGERPRINT, input.fingerprint());
+		long version = caller.store().write(key, input.vaultData(), custom, expected);
+		return result(key, input.kind(), input.edge().map(Object::toString).orElse(null), version,
+				input.fingerprint(), verifiedAt, source.value(), who);
+	}
+
+	/**
+	 * Checks the stored credential (read with the service's token) against the regional API and, when
+	 * Twilio accepts it, records {@code verified_at} (and the actual fingerprint) with the caller's token.
+	 * @return the checked version
+	 * @throws CredentialStoreException.NotFound (as the Mono's error) when nothing is stored
+	 * @throws SeedingException (as the Mono's error) 422 when Twilio refuses it; nothing is recorded then
+	 */
+	Mono<SeedResult> verifyStored(String vaultToken, CredentialKey key) {
+		String path = layout().displayPath(key);
+		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			return blocking(() -> {
+				who.set(caller.displayName());
+				return this.serviceStore.read(key);
+			}).flatMap(credential -> {
+				CredentialInput input = stored(credential);
+				TwilioHost host = TwilioHost.of(PRODUCT, key.region(), credential.edge());
+				return this.twilio.verify(key.account(), host, input).then(blocking(() -> {
+					Map<String, String> custom = new LinkedHashMap<>(caller.store()
+						.metadata(storedPath)
+						.map(EntryMetadata::customMetadata)
+						.orElse(Map.of()));
+					String verifiedAt = now();
+					custom.put(CredentialFields.META_VERIFIED_AT, verifiedAt);
+					custom.put(CredentialFields.META_FINGERPRINT, credential.fingerprint());
+					custom.remove(META_VERIFIED);
+					caller.writeCustomMetadata(storedPath, custom);
+					return result(key, credential.kind(), credential.edge().map(Object::toString).orElse(null),
+							credential.version(), credential.fingerprint(), verifiedAt,
+							custom.get(CredentialFields.META_SOURCE), custom.get(CredentialFields.META_SEEDED_BY));
+				}));
+			});
+		})
+			.doOnSuccess(result -> this.audit.admin(who.get(), "verify", path, "verified", result.version(),
+					result.fingerprint()))
+			.doOnError(ex -> this.audit.admin(who.get(), "verify", path, outcome(ex), null, null));
+	}
+
+	/**
+	 * Lists the parent's subaccounts on a region with the parent's stored regional credential (read
+	 * with the service's token), fetches each active one's regional Auth Token and writes it with the
+	 * caller's token and check-and-set. A token equal to the stored one is left untouched (no new
+	 * version). Suspended and closed subaccounts are skipped; the parent itself is never written.
+	 * @param only when present, sync just this subaccount
+	 * @return one outcome per subaccount; a failure for one subaccount does not stop the others
+	 * @throws SeedingException (as the Mono's error) 422 when Twilio refuses the parent's credential,
+	 * saying that an API key cannot list subaccounts unless it is a Main key
+	 */
+	Mono<SyncReport> syncSubaccounts(String vaultToken, AccountSid parent, Region region, Optional<AccountSid> only) {
+		CredentialKey parentKey = new CredentialKey(parent, region);
+		String parentPath = layout().displayPath(parentKey);
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			return blocking(() -> {
+				who.set(caller.displayName());
+				return this.serviceStore.read(parentKey);
+			}).flatMap(credential -> {
+				TwilioHost host = TwilioHost.of(PRODUCT, region, credential.edge());
+				String authorization = credential.basicAuthorization();
+				Flux<TwilioAccounts.Account> accounts = only
+					.map(sub -> this.twilio.fetch(host, authorization, sub)
+						.onErrorResume(TwilioAccounts.RefusedException.class,
+								ex -> (ex.status() == 404) ? Mono.just(new TwilioAccounts.Account(sub.value(), null,
+										null, null)) : Mono.error(ex))
+						.flux())
+					.orElseGet(() -> this.twilio.list(host, authorization));
+				return accounts
+					.onErrorMap(TwilioAccounts.RefusedException.class,
+							ex -> SeedingException.parentCredentialCannotSync(parent.value(), region.code(), parentPath,
+									credential.kind() == CredentialKind.API_KEY, ex.status()))
+					.filter(account -> !parent.value().equals(account.sid()))
+					.concatMap(account -> syncOne(caller, who.get(), parent, host, authorization, account))
+					.collectList()
+					.map(outcomes -> SyncReport.of(parent.value(), region.code(), outcomes));
+			});
+		})
+			.doOnSuccess(report -> this.audit.admin(who.get(), "subaccount-sync", parentPath, "completed", null, null))
+			.doOnError(ex -> this.audit.admin(who.get(), "subaccount-sync", parentPath, outcome(ex), null, null));
+	}
+
+	private Mono<SyncReport.Outcome> syncOne(VaultSessions.Caller caller, String who, AccountSid parent,
+			TwilioHost host, String authorization, TwilioAccounts.Account listed) {
+		if (!AccountSid.isValid(listed.sid())) {
+			return Mono.just(new SyncReport.Outcome(String.valueOf(listed.sid()), SyncReport.FAILED, null, null, null,
+					"Twilio listed an account whose SID is not an Account SID"));
+		}
+		AccountSid sub = AccountSid.parse(listed.sid());
+		CredentialKey key = new CredentialKey(sub, host.region());
+		String path = layout().displayPath(key);
+		if (!parent.value().equals(listed.owner())) {
+			return Mono.just(failed(sub, path, "not a subaccount of " + parent.value() + " on " + host.hostName()));
+		}
+		if (!"active".equals(listed.status())) {
+			String status = (listed.status() == null) ? "unknown" : listed.status().toLowerCase(Locale.ROOT);
+			return Mono.just(new SyncReport.Outcome(sub.value(), SyncReport.SKIPPED + status, path, null, null,
+					"the subaccount is " + status));
+		}
+		return this.twilio.fetch(host, authorization, sub).flatMap(fetched -> {
+			if (fetched.authToken() == null || fetched.authToken().isBlank()) {
+				return Mono.just(failed(sub, path, "Twilio's answer held no auth_token for the subaccount"));
+			}
+			CredentialInput input = CredentialInput.fromTwilio(sub, fetched.authToken(), host.edge());
+			return blocking(() -> storeSubaccount(caller, who, key, input));
+		})
+			.onErrorResume(TwilioAccounts.RefusedException.class,
+					ex -> Mono.just(failed(sub, path, "Twilio answered " + ex.status() + " fetching the subaccount")))
+			.onErrorResume(SidecarException.class, ex -> Mono.just(failed(sub, path, ex.getMessage())))
+			.doOnNext(outcome -> this.audit.admin(who, "subaccount-sync", path, outcome.outcome(), outcome.version(),
+					outcome.fingerprint()));
+	}
+
+	private SyncReport.Outcome storeSubaccount(VaultSessions.Caller caller, String who, CredentialKey key,
+			CredentialInput input) {
+		String path = layout().displayPath(key);
+		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
+		Optional<EntryMetadata> meta = caller.store().metadata(storedPath);
+		long current = meta.filter(m -> !m.currentDeleted()).map(EntryMetadata::currentVersion).orElse(0L);
+		if (current > 0 && isUnchanged(key, input, meta.get())) {
+			return new SyncReport.Outcome(key.account().value(), SyncReport.UNCHANGED, path, current,
+					input.fingerprint(), null);
+		}
+		long cas = meta.map(EntryMetadata::currentVersion).orElse(0L);
+		Map<String, String> custom = new LinkedHashMap<>();
+		custom.put(CredentialFields.META_SOURCE, Source.SUBACCOUNT_SYNC.value());
+		custom.put(CredentialFields.META_SEEDED_BY, who);
+		custom.put(CredentialFields.META_VERIFIED_AT, now());
+		custom.put(CredentialFields.META_FINGERPRINT, input.fingerprint());
+		long version = caller.store().write(key, input.vaultData(), custom, cas);
+		return new SyncReport.Outcome(key.account().value(), (cas == 0) ? SyncReport.CREATED : SyncReport.UPDATED,
+				path, version, input.fingerprint(), null);
+	}
+
+	/**
+	 * Compares with what the proxy would read (service token); when the service may not read it,
+	 * falls back to the fingerprint recorded in custom metadata.
+	 */
+	private boolean isUnchanged(CredentialKey key, CredentialInput input, EntryMetadata meta) {
+		try {
+			RegionalCredential stored = this.serviceStore.read(key);
+			return stored.kind() == CredentialKind.AUTH_TOKEN && stored.secret().equals(input.secret())
+					&& stored.edge().equals(input.edge());
+		}
+		catch (CredentialStoreException.NotFound | CredentialStoreException.Malformed ex) {
+			return false;
+		}
+		catch (CredentialStoreException ex) {
+			return input.fingerprint().equals(meta.customMetadata().get(CredentialFields.META_FINGERPRINT));
+		}
+	}
+
+	/**
+	 * Lists every entry under the mount (with the caller's token, so Vault's policy decides who may see
+	 * the inventory) and checks each one's data (read with the service's token; only problem sentences
+	 * come out).
+	 * @param account only entries whose account folder equals this, case-insensitively; empty for all
+	 * @param region only entries whose region folder equals this; empty for all
+	 * @return the entries, sorted, never holding a secret
+	 */
+	Mono<Inventory> inventory(String vaultToken, Optional<String> account, Optional<String> region) {
+		String mount = layout().displayPath("");
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			return blocking(() -> {
+				who.set(caller.displayName());
+				List<Inventory.Entry> entries = new ArrayList<>();
+				for (StoredPath path : caller.store().list()) {
+					if (account.filter(a -> !InventoryRules.fold(a).equals(InventoryRules.fold(path.account())))
+						.isPresent() || region.filter(r -> !r.equals(path.region())).isPresent()) {
+						continue;
+					}
+					entries.add(entry(caller, path));
+				}
+				return Inventory.of(mount, entries);
+			});
+		})
+			.doOnSuccess(inventory -> this.audit.admin(who.get(), "inventory", mount, "listed", null, null))
+			.doOnError(ex -> this.audit.admin(who.get(), "inventory", mount, outcome(ex), null, null));
+	}
+
+	private Inventory.Entry entry(VaultSessions.Caller caller, StoredPath path) {
+		Optional<EntryMetadata> meta = caller.store().metadata(path);
+		Instant now = this.clock.instant();
+		List<String> problems = InventoryRules.problems(path, readData(path), meta, now, this.maxAge);
+		Map<String, String> custom = meta.map(EntryMetadata::customMetadata).orElse(Map.of());
+		Optional<Instant> written = meta.flatMap(m -> m.updatedTime().or(m::createdTime));
+		return new Inventory.Entry(layout().displayPath(path.relativePath()), path.account(), path.region(),
+				meta.map(EntryMetadata::currentVersion).orElse(0L),
+				meta.flatMap(EntryMetadata::createdTime).map(Instant::toString).orElse(null),
+				meta.flatMap(EntryMetadata::updatedTime).map(Instant::toString).orElse(null),
+				written.map(at -> Duration.between(at, now).toDays()).orElse(null),
+				custom.get(CredentialFields.META_SOURCE), custom.get(CredentialFields.META_SEEDED_BY),
+				custom.get(CredentialFields.META_VERIFIED_AT), custom.get(CredentialFields.META_FINGERPRINT), problems);
+	}
+
+	/** @return the entry's latest secret data read with the service's token, empty when unreadable */
+	private Optional<Map<String, ?>> readData(StoredPath path) {
+		try {
+			VaultResponse response = this.serviceVault.read(layout().dataPath(path.relativePath()));
+			if (response != null && response.getData() != null
+					&& response.getData().get("data") instanceof Map<?, ?> data) {
+				Map<String, Object> copy = new LinkedHashMap<>();
+				data.forEach((k, v) -> copy.put(String.valueOf(k), v));
+				return Optional.of(copy);
+			}
+			return Optional.empty();
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static CredentialInput stored(RegionalCredential credential) {
+		return (credential.kind() == CredentialKind.AUTH_TOKEN)
+				? CredentialInput.of(credential.key().account(), credential.secret().reveal(), null, null,
+						credential.edge().map(Object::toString).orElse(null))
+				: CredentialInput.of(credential.key().account(), null, credential.username(),
+						credential.secret().reveal(), credential.edge().map(Object::toString).orElse(null));
+	}
+
+	private SeedResult result(CredentialKey key, CredentialKind kind, String edge, long version, String fingerprint,
+			String verifiedAt, String source, String who) {
+		return new SeedResult(layout().displayPath(key), key.account().value(), key.region().code(),
+				kind.name().toLowerCase(Locale.ROOT), edge, version, fingerprint, verifiedAt != null, verifiedAt,
+				source, who);
+	}
+
+	private static SyncReport.Outcome failed(AccountSid sub, String path, String reason) {
+		return new SyncReport.Outcome(sub.value(), SyncReport.FAILED, path, null, null, reason);
+	}
+
+	private String now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+	}
+
+	private static String outcome(Throwable failure) {
+		return (failure instanceof SidecarException sidecar) ? sidecar.problem() : "error";
+	}
+
+	private static <T> Mono<T> blocking(Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+	}
+
+}
