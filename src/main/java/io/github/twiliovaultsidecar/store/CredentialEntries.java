@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.github.twiliovaultsidecar.security.SecretMasking;
 import io.github.twiliovaultsidecar.twilio.ApiKeySid;
 import io.github.twiliovaultsidecar.twilio.Edge;
 import io.github.twiliovaultsidecar.twilio.Secret;
 
 /**
  * Reads the secret data of one entry the way people write it in the Vault UI: string values,
- * surrounding whitespace trimmed, unknown keys ignored. Pure functions; no Vault access.
+ * surrounding whitespace trimmed, unknown keys ignored. No Vault access; every secret it reads is
+ * registered with {@link SecretMasking} so no log line can print it.
  */
 public final class CredentialEntries {
 
@@ -43,12 +45,13 @@ public final class CredentialEntries {
 		}
 		Optional<Edge> edge = text(data, CredentialFields.EDGE).map(CredentialEntries::lower).map(Edge::parse);
 		Optional<String> token = text(data, CredentialFields.AUTH_TOKEN);
-		if (token.isPresent()) {
-			return new RegionalCredential(key, CredentialKind.AUTH_TOKEN, key.account().value(), Secret.of(token.get()),
-					edge, version);
-		}
-		return new RegionalCredential(key, CredentialKind.API_KEY, text(data, CredentialFields.API_KEY_SID).get(),
-				Secret.of(text(data, CredentialFields.API_KEY_SECRET).get()), edge, version);
+		RegionalCredential credential = token.isPresent()
+				? new RegionalCredential(key, CredentialKind.AUTH_TOKEN, key.account().value(), Secret.of(token.get()),
+						edge, version)
+				: new RegionalCredential(key, CredentialKind.API_KEY, text(data, CredentialFields.API_KEY_SID).get(),
+						Secret.of(text(data, CredentialFields.API_KEY_SECRET).get()), edge, version);
+		SecretMasking.register(credential.secret().reveal(), credential.username());
+		return credential;
 	}
 
 	/**

@@ -39,6 +39,11 @@ public final class CapturingCaller {
 	 * @return the response, also kept for {@link #assertNoneContains}
 	 */
 	public HttpResponse<String> send(String method, String rawPathAndQuery, String body, String... headers) {
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			if (headers[i].equalsIgnoreCase("Proxy-Authorization")) {
+				return sendWithNetty(method, rawPathAndQuery, body, headers);
+			}
+		}
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + rawPathAndQuery))
 			.timeout(Duration.ofSeconds(30))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)
@@ -58,6 +63,62 @@ public final class CapturingCaller {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted", ex);
 		}
+	}
+
+	/**
+	 * The JDK client silently drops {@code Proxy-Authorization} when it is not talking to a proxy, so
+	 * requests carrying one (shared-mode JWTs) go through Reactor Netty, which sends headers as given.
+	 */
+	private HttpResponse<String> sendWithNetty(String method, String rawPathAndQuery, String body, String... headers) {
+		URI uri = URI.create(this.base + rawPathAndQuery);
+		reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create()
+			.responseTimeout(Duration.ofSeconds(30))
+			.headers(out -> {
+				for (int i = 0; i + 1 < headers.length; i += 2) {
+					out.add(headers[i], headers[i + 1]);
+				}
+			});
+		NettyResponse response = client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+			.uri(uri.toString())
+			.send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.justOrEmpty(body)))
+			.responseSingle((head, content) -> content.asString(StandardCharsets.UTF_8)
+				.defaultIfEmpty("")
+				.map(text -> {
+					java.util.Map<String, List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+					head.responseHeaders().forEach(entry -> map.computeIfAbsent(entry.getKey(), k -> new ArrayList<>())
+						.add(entry.getValue()));
+					return new NettyResponse(head.status().code(), java.net.http.HttpHeaders.of(map, (a, b) -> true), text,
+							HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build());
+				}))
+			.block(Duration.ofSeconds(60));
+		this.received.add(response);
+		return response;
+	}
+
+	/** A response read by Reactor Netty, in the JDK client's shape so tests read both alike. */
+	private record NettyResponse(int statusCode, java.net.http.HttpHeaders headers, String body, HttpRequest request)
+			implements HttpResponse<String> {
+
+		@Override
+		public java.util.Optional<HttpResponse<String>> previousResponse() {
+			return java.util.Optional.empty();
+		}
+
+		@Override
+		public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+			return java.util.Optional.empty();
+		}
+
+		@Override
+		public URI uri() {
+			return this.request.uri();
+		}
+
+		@Override
+		public HttpClient.Version version() {
+			return HttpClient.Version.HTTP_1_1;
+		}
+
 	}
 
 	/** @return a Basic {@code Authorization} value for a user name and a placeholder password */

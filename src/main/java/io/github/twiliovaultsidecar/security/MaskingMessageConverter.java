@@ -1,0 +1,14 @@
+package io.github.twiliovaultsidecar.security;
+
+import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+
+/** Logback's {@code %m} with {@link SecretMasking} applied. Registered in {@code logback-spring.xml}. */
+public final class MaskingMessageConverter extends MessageConverter {
+
+	@Override
+	public String convert(ILoggingEvent event) {
+		return SecretMasking.mask(super.convert(event));
+	}
+
+}
