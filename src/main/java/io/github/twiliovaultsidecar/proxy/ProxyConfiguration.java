@@ -19,8 +19,8 @@ import io.github.twiliovaultsidecar.store.StoreProperties;
 class ProxyConfiguration {
 
 	@Bean
-	UpstreamClient upstreamClient(ProxyProperties properties) {
-		return new UpstreamClient(properties);
+	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio) {
+		return new UpstreamClient(properties, twilio);
 	}
 
 	@Bean

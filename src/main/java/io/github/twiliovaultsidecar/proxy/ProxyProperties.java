@@ -1,6 +1,5 @@
 package io.github.twiliovaultsidecar.proxy;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 
@@ -19,14 +18,12 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
  * @param replayLimit bodies up to this size are kept so a request can be re-sent once with a rotated
  * credential after a 401; larger bodies stream and are never re-sent
  * @param defaultAccount account used when a request names none, may be {@code null}
- * @param upstreamOverride for tests and demos only: base URL every upstream request goes to instead
- * (the Twilio hostname stays in {@code Host}); {@code null} in production
  * @param connectTimeout TCP/TLS connect timeout to Twilio (first-byte and total timeouts are under
  * {@code sidecar.resilience.timeouts})
  */
 @ConfigurationProperties("sidecar.proxy")
 public record ProxyProperties(@DefaultValue("api") Set<String> products, @DefaultValue("10MB") DataSize maxRequestBody,
-		@DefaultValue("256KB") DataSize replayLimit, String defaultAccount, URI upstreamOverride,
+		@DefaultValue("256KB") DataSize replayLimit, String defaultAccount,
 		@DefaultValue("5s") Duration connectTimeout) {
 
 	public ProxyProperties {
@@ -46,14 +43,6 @@ public record ProxyProperties(@DefaultValue("api") Set<String> products, @Defaul
 		if (defaultAccount != null && !AccountSid.isValid(defaultAccount)) {
 			throw new IllegalArgumentException(
 					"sidecar.proxy.default-account must be an Account SID, got '" + defaultAccount + "'");
-		}
-		if (upstreamOverride != null && upstreamOverride.toString().isBlank()) {
-			upstreamOverride = null;
-		}
-		if (upstreamOverride != null && (upstreamOverride.getScheme() == null || upstreamOverride.getHost() == null)) {
-			throw new IllegalArgumentException(
-					"sidecar.proxy.upstream-override (TWILIO_UPSTREAM_OVERRIDE) must be a base URL such as "
-							+ "http://127.0.0.1:9999, got '" + upstreamOverride + "'");
 		}
 		if (connectTimeout.isNegative() || connectTimeout.isZero()) {
 			throw new IllegalArgumentException("sidecar.proxy.connect-timeout must be positive, got " + connectTimeout);

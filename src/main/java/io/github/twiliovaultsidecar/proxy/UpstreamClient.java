@@ -31,8 +31,11 @@ public final class UpstreamClient {
 
 	private final URI override;
 
-	/** @param properties timeouts and the optional override */
-	public UpstreamClient(ProxyProperties properties) {
+	/**
+	 * @param properties the connect timeout
+	 * @param twilio the optional upstream override
+	 */
+	public UpstreamClient(ProxyProperties properties, TwilioProperties twilio) {
 		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
 			.maxConnections(500)
 			.pendingAcquireMaxCount(-1)
@@ -42,7 +45,7 @@ public final class UpstreamClient {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.compress(false);
 		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
-		this.override = properties.upstreamOverride();
+		this.override = twilio.upstreamOverride();
 	}
 
 	/** @return the URL a request for {@code host} and {@code pathAndQuery} is sent to */

@@ -51,7 +51,7 @@ class LargeBodyStreamingIntegrationTests {
 		twilio.authToken(account, "ie1", token);
 		sidecar = SidecarProcess.start(List.of("-Xmx128m"),
 				Map.of("spring.cloud.vault.uri", vault.address(), "spring.cloud.vault.token", vault.rootToken(),
-						"sidecar.proxy.upstream-override", twilio.baseUrl(), "sidecar.proxy.max-request-body",
+						"sidecar.twilio.upstream-override", twilio.baseUrl(), "sidecar.proxy.max-request-body",
 						"64MB"));
 	}
 

@@ -69,7 +69,7 @@ class ProxyIntegrationTests {
 		vault.enableKv2("twilio");
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.proxy.max-request-body", () -> "64KB");
 		registry.add("sidecar.proxy.replay-limit", () -> "16KB");
 	}

@@ -83,7 +83,7 @@ class ResilienceIntegrationTests {
 		vault.enableKv2("twilio");
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.resilience.breaker.minimum-calls", () -> "4");
 		registry.add("sidecar.resilience.breaker.window-size", () -> "4");
 		registry.add("sidecar.resilience.breaker.wait-in-open", () -> "30s");

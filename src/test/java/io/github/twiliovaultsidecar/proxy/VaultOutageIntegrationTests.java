@@ -71,7 +71,7 @@ class VaultOutageIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.vault.refresh-interval", () -> "30s");
 		registry.add("sidecar.vault.max-staleness", () -> "15m");
 		registry.add("sidecar.vault.breaker-wait", () -> "5s");

@@ -59,7 +59,7 @@ class SharedModeIntegrationTests {
 		vault.enableKv2("twilio");
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.proxy.products", () -> "api,accounts");
 		registry.add("sidecar.mode", () -> "shared");
 		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwks::jwkSetUri);

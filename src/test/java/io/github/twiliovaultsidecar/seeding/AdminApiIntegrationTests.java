@@ -55,7 +55,7 @@ class AdminApiIntegrationTests {
 		vault.enableKv2("twilio");
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 	}
 
 	@BeforeEach

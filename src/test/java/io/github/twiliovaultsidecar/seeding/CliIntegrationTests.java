@@ -149,7 +149,7 @@ class CliIntegrationTests {
 		command.add(System.getProperty("java.class.path"));
 		command.add(SidecarApplication.class.getName());
 		command.addAll(List.of(args));
-		command.add("--sidecar.proxy.upstream-override=" + twilio.baseUrl());
+		command.add("--sidecar.twilio.upstream-override=" + twilio.baseUrl());
 		Path out = Files.createTempFile("sidecar-cli", ".out");
 		Path err = Files.createTempFile("sidecar-cli", ".err");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -78,7 +78,7 @@ class InventoryIntegrationTests {
 		vault.enableKv2("twilio");
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.seeding.max-age", () -> "30d");
 	}
 
