@@ -19,21 +19,45 @@ public abstract class SidecarException extends RuntimeException {
 	/** Context key whose value, in seconds, also becomes a {@code Retry-After} header. */
 	public static final String RETRY_AFTER = "retry_after_seconds";
 
+	private final String problem;
+
+	private final int status;
+
+	private final String title;
+
 	private final Map<String, Object> context;
 
-	protected SidecarException(String message, Map<String, ?> context, Throwable cause) {
+	/**
+	 * @param problem stable short name of the failure, e.g. {@code credential-not-found}
+	 * @param status the HTTP status it maps to
+	 * @param title short human title shared by every instance of the failure
+	 * @param message the detail: names accounts, regions and paths, never a secret
+	 * @param context extra non-secret members of the problem detail
+	 * @param cause the underlying failure, may be {@code null}
+	 */
+	protected SidecarException(String problem, int status, String title, String message, Map<String, ?> context,
+			Throwable cause) {
 		super(message, cause);
+		this.problem = problem;
+		this.status = status;
+		this.title = title;
 		this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
 	}
 
 	/** Stable short name of the failure, e.g. {@code credential-not-found}. */
-	public abstract String problem();
+	public final String problem() {
+		return this.problem;
+	}
 
 	/** HTTP status the failure maps to. */
-	public abstract int status();
+	public final int status() {
+		return this.status;
+	}
 
 	/** Short human title shared by every instance of the failure. */
-	public abstract String title();
+	public final String title() {
+		return this.title;
+	}
 
 	/** Full problem type URI: {@link #TYPE_PREFIX} followed by {@link #problem()}. */
 	public final String type() {

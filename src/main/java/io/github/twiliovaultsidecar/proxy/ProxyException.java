@@ -9,17 +9,8 @@ import io.github.twiliovaultsidecar.twilio.AccountSid;
 /** A failure the proxy reports itself. Created through factories that add context, never a secret. */
 public final class ProxyException extends SidecarException {
 
-	private final String problem;
-
-	private final int status;
-
-	private final String title;
-
 	private ProxyException(String problem, int status, String title, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.problem = problem;
-		this.status = status;
-		this.title = title;
+		super(problem, status, title, message, context, null);
 	}
 
 	static ProxyException badPath(String reason) {
@@ -100,19 +91,5 @@ public final class ProxyException extends SidecarException {
 				Map.of("host", host));
 	}
 
-	@Override
-	public String problem() {
-		return this.problem;
-	}
-
-	@Override
-	public int status() {
-		return this.status;
-	}
-
-	@Override
-	public String title() {
-		return this.title;
-	}
 
 }

@@ -7,14 +7,9 @@ import io.github.twiliovaultsidecar.SidecarException;
 /** A caller that may not do what it asked, or did not prove who it is. Never names a credential. */
 public final class AccessDeniedException extends SidecarException {
 
-	private final String problem;
-
-	private final int status;
-
 	private AccessDeniedException(String problem, int status, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.problem = problem;
-		this.status = status;
+		super(problem, status, (status == 401) ? "Caller not authenticated" : "Caller not allowed", message, context,
+				null);
 	}
 
 	static AccessDeniedException noRule(String caller, String method, String path, String account, String region) {
@@ -43,19 +38,5 @@ public final class AccessDeniedException extends SidecarException {
 		return new AccessDeniedException("caller-not-allowed", 403, "The caller may not use this endpoint", Map.of());
 	}
 
-	@Override
-	public String problem() {
-		return this.problem;
-	}
-
-	@Override
-	public int status() {
-		return this.status;
-	}
-
-	@Override
-	public String title() {
-		return (this.status == 401) ? "Caller not authenticated" : "Caller not allowed";
-	}
 
 }

@@ -11,11 +11,9 @@ final class FirewallRejection extends SidecarException {
 	private static final Set<String> FORWARDED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 			"OPTIONS");
 
-	private final boolean badMethod;
-
 	private FirewallRejection(boolean badMethod, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.badMethod = badMethod;
+		super(badMethod ? "method-not-allowed" : "invalid-path", badMethod ? 405 : 400,
+				badMethod ? "Method not allowed" : "Invalid request path", message, context, null);
 	}
 
 	static FirewallRejection of(String method, String reason) {
@@ -23,21 +21,6 @@ final class FirewallRejection extends SidecarException {
 		return new FirewallRejection(badMethod,
 				badMethod ? "Method " + method + " is not forwarded to Twilio" : "Rejected request path: " + reason,
 				badMethod ? Map.of("method", method) : Map.of());
-	}
-
-	@Override
-	public String problem() {
-		return this.badMethod ? "method-not-allowed" : "invalid-path";
-	}
-
-	@Override
-	public int status() {
-		return this.badMethod ? 405 : 400;
-	}
-
-	@Override
-	public String title() {
-		return this.badMethod ? "Method not allowed" : "Invalid request path";
 	}
 
 }

@@ -25,17 +25,8 @@ public final class SeedingException extends SidecarException {
 	/** CLI exit code for anything else (Vault or Twilio unreachable...). */
 	public static final int EXIT_OTHER = 1;
 
-	private final String problem;
-
-	private final int status;
-
-	private final String title;
-
 	private SeedingException(String problem, int status, String title, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.problem = problem;
-		this.status = status;
-		this.title = title;
+		super(problem, status, title, message, context, null);
 	}
 
 	static SeedingException missingVaultToken() {
@@ -93,20 +84,6 @@ public final class SeedingException extends SidecarException {
 				"The request to " + host + " failed: " + reason + "; nothing was written", Map.of("host", host));
 	}
 
-	@Override
-	public String problem() {
-		return this.problem;
-	}
-
-	@Override
-	public int status() {
-		return this.status;
-	}
-
-	@Override
-	public String title() {
-		return this.title;
-	}
 
 	/**
 	 * @param failure any failure of a seeding action

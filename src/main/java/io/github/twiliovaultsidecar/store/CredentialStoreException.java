@@ -11,30 +11,17 @@ import io.github.twiliovaultsidecar.SidecarException;
  */
 public abstract class CredentialStoreException extends SidecarException {
 
-	CredentialStoreException(String message, Map<String, ?> context, Throwable cause) {
-		super(message, context, cause);
+	CredentialStoreException(String problem, int status, String title, String message, Map<String, ?> context,
+			Throwable cause) {
+		super(problem, status, title, message, context, cause);
 	}
 
 	/** No credential is stored at the path, or its latest version is deleted or destroyed. */
 	public static final class NotFound extends CredentialStoreException {
 
 		NotFound(String path) {
-			super("No Twilio credential is stored at " + path, Map.of("path", path), null);
-		}
-
-		@Override
-		public String problem() {
-			return "credential-not-found";
-		}
-
-		@Override
-		public int status() {
-			return 404;
-		}
-
-		@Override
-		public String title() {
-			return "Credential not found";
+			super("credential-not-found", 404, "Credential not found", "No Twilio credential is stored at " + path,
+					Map.of("path", path), null);
 		}
 
 	}
@@ -45,7 +32,8 @@ public abstract class CredentialStoreException extends SidecarException {
 		private final List<String> problems;
 
 		Malformed(String path, List<String> problems) {
-			super("The entry at " + path + " is malformed: " + String.join("; ", problems),
+			super("credential-malformed", 500, "Stored credential is malformed",
+					"The entry at " + path + " is malformed: " + String.join("; ", problems),
 					Map.of("path", path, "problems", problems), null);
 			this.problems = List.copyOf(problems);
 		}
@@ -55,44 +43,15 @@ public abstract class CredentialStoreException extends SidecarException {
 			return this.problems;
 		}
 
-		@Override
-		public String problem() {
-			return "credential-malformed";
-		}
-
-		@Override
-		public int status() {
-			return 500;
-		}
-
-		@Override
-		public String title() {
-			return "Stored credential is malformed";
-		}
-
 	}
 
 	/** A check-and-set write lost: someone else wrote the path since the version the writer knew. */
 	public static final class Conflict extends CredentialStoreException {
 
 		Conflict(String path, long expectedVersion) {
-			super("Check-and-set failed at " + path + ": the current version is not " + expectedVersion,
+			super("credential-version-conflict", 409, "Credential version conflict",
+					"Check-and-set failed at " + path + ": the current version is not " + expectedVersion,
 					Map.of("path", path, "cas", expectedVersion), null);
-		}
-
-		@Override
-		public String problem() {
-			return "credential-version-conflict";
-		}
-
-		@Override
-		public int status() {
-			return 409;
-		}
-
-		@Override
-		public String title() {
-			return "Credential version conflict";
 		}
 
 	}
@@ -101,22 +60,8 @@ public abstract class CredentialStoreException extends SidecarException {
 	public static final class AccessDenied extends CredentialStoreException {
 
 		AccessDenied(String path, String operation, Throwable cause) {
-			super("Vault denied " + operation + " on " + path, Map.of("path", path), cause);
-		}
-
-		@Override
-		public String problem() {
-			return "vault-permission-denied";
-		}
-
-		@Override
-		public int status() {
-			return 403;
-		}
-
-		@Override
-		public String title() {
-			return "Vault denied the operation";
+			super("vault-permission-denied", 403, "Vault denied the operation", "Vault denied " + operation + " on " + path,
+					Map.of("path", path), cause);
 		}
 
 	}
@@ -125,23 +70,9 @@ public abstract class CredentialStoreException extends SidecarException {
 	public static final class Unavailable extends CredentialStoreException {
 
 		Unavailable(String path, String operation, Throwable cause) {
-			super("Vault failed " + operation + " on " + path + ": " + VaultErrors.describe(cause),
+			super("vault-unavailable", 503, "Vault unavailable",
+					"Vault failed " + operation + " on " + path + ": " + VaultErrors.describe(cause),
 					Map.of("path", path), cause);
-		}
-
-		@Override
-		public String problem() {
-			return "vault-unavailable";
-		}
-
-		@Override
-		public int status() {
-			return 503;
-		}
-
-		@Override
-		public String title() {
-			return "Vault unavailable";
 		}
 
 	}

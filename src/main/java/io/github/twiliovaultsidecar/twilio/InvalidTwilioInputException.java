@@ -10,11 +10,8 @@ import io.github.twiliovaultsidecar.SidecarException;
  */
 public final class InvalidTwilioInputException extends SidecarException {
 
-	private final String problem;
-
 	private InvalidTwilioInputException(String problem, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.problem = problem;
+		super(problem, 400, "Invalid Twilio identifier", message, context, null);
 	}
 
 	static InvalidTwilioInputException accountSid(String value) {
@@ -50,19 +47,5 @@ public final class InvalidTwilioInputException extends SidecarException {
 				Map.of("host", Printable.bare(host), "use", edgeForm));
 	}
 
-	@Override
-	public String problem() {
-		return this.problem;
-	}
-
-	@Override
-	public int status() {
-		return 400;
-	}
-
-	@Override
-	public String title() {
-		return "Invalid Twilio identifier";
-	}
 
 }

@@ -15,17 +15,8 @@ final class WebhookException extends SidecarException {
 
 	private static final Pattern PRINTABLE_ROUTE = Pattern.compile(WebhookProperties.ROUTE_NAME_FORMAT);
 
-	private final String problem;
-
-	private final int status;
-
-	private final String title;
-
 	private WebhookException(String problem, int status, String title, String message, Map<String, ?> context) {
-		super(message, context, null);
-		this.problem = problem;
-		this.status = status;
-		this.title = title;
+		super(problem, status, title, message, context, null);
 	}
 
 	static WebhookException missingSignature() {
@@ -82,19 +73,5 @@ final class WebhookException extends SidecarException {
 				Map.of("route", route));
 	}
 
-	@Override
-	public String problem() {
-		return this.problem;
-	}
-
-	@Override
-	public int status() {
-		return this.status;
-	}
-
-	@Override
-	public String title() {
-		return this.title;
-	}
 
 }

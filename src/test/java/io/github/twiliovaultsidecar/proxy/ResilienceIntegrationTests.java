@@ -79,11 +79,7 @@ class ResilienceIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
+		VaultServer.register(registry, twilio::baseUrl);
 		registry.add("sidecar.resilience.breaker.minimum-calls", () -> "4");
 		registry.add("sidecar.resilience.breaker.window-size", () -> "4");
 		registry.add("sidecar.resilience.breaker.wait-in-open", () -> "30s");

@@ -225,6 +225,22 @@ public final class VaultServer implements AutoCloseable {
 		return this.address;
 	}
 
+	/**
+	 * Points a Spring test context at the run's Vault (KV v2 mounted at {@code twilio}) and, when
+	 * given, at a Twilio stand-in.
+	 * @param twilioBaseUrl the stand-in's base URL, or {@code null} to leave Twilio alone
+	 */
+	public static void register(org.springframework.test.context.DynamicPropertyRegistry registry,
+			java.util.function.Supplier<Object> twilioBaseUrl) {
+		VaultServer vault = shared();
+		vault.enableKv2("twilio");
+		registry.add("spring.cloud.vault.uri", vault::address);
+		registry.add("spring.cloud.vault.token", vault::rootToken);
+		if (twilioBaseUrl != null) {
+			registry.add("sidecar.twilio.upstream-override", twilioBaseUrl);
+		}
+	}
+
 	public String rootToken() {
 		return this.rootToken;
 	}
