@@ -1,16 +1,11 @@
 package io.github.twiliovaultsidecar.security;
 
-import java.nio.charset.StandardCharsets;
-
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
@@ -37,8 +32,6 @@ class SecurityConfiguration {
 
 	/** The header that carries a caller's JWT in shared mode. */
 	static final String TOKEN_HEADER = HttpHeaders.PROXY_AUTHORIZATION;
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/**
 	 * Spring Security's strict firewall refuses encoded slashes, dots, control characters and methods
@@ -87,11 +80,7 @@ class SecurityConfiguration {
 	}
 
 	private static Mono<Void> write(ServerWebExchange exchange, SidecarException failure) {
-		byte[] body = JSON.writeValueAsString(ProblemDetails.asMap(failure, exchange.getRequest().getPath().value()))
-			.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponse().setStatusCode(HttpStatus.valueOf(failure.status()));
-		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+		return ProblemDetails.write(exchange, failure);
 	}
 
 }

@@ -40,9 +40,10 @@ class AdminController {
 	/**
 	 * Verifies and stores a credential. {@code ?cas=N} writes only when N is the current version;
 	 * without it the current version is read just before the write (0 when nothing is stored).
-	 * {@code ?verify=false} skips the live check (recorded as {@code verified=false}).
+	 * {@code ?verify=false} skips the live check (recorded as {@code verified=false}). A body that is not
+	 * {@code application/json} is refused with 415 before anything else.
 	 */
-	@PutMapping(path = "/credentials/{account}/{region}")
+	@PutMapping(path = "/credentials/{account}/{region}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<SeedResult> seed(@PathVariable String account, @PathVariable String region,
 			@RequestHeader(name = VaultSessions.TOKEN_HEADER, required = false) String vaultToken,
 			@RequestParam(required = false) String cas, @RequestParam(required = false) String verify,

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 import io.github.twiliovaultsidecar.store.CredentialFields;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
@@ -32,6 +35,10 @@ record SeedBody(@JsonProperty(CredentialFields.AUTH_TOKEN) String authToken,
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+		// a number or boolean is not a token: never turn 12345 into "12345" and send it to Twilio
+		.withCoercionConfig(LogicalType.Textual, config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 		.build();
 
 	/**

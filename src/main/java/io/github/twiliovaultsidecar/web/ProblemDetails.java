@@ -1,18 +1,40 @@
 package io.github.twiliovaultsidecar.web;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.SidecarException;
 
 /** Builds the problem detail for a {@link SidecarException}: type, title, status, detail and context. */
 public final class ProblemDetails {
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private ProblemDetails() {
+	}
+
+	/**
+	 * Writes the problem detail as the response, for web filters that answer before any controller.
+	 * @param exchange the exchange whose response is not committed yet
+	 * @param failure the failure, not {@code null}
+	 * @return completion of the write
+	 */
+	public static Mono<Void> write(ServerWebExchange exchange, SidecarException failure) {
+		byte[] body = JSON.writeValueAsString(asMap(failure, exchange.getRequest().getPath().value()))
+			.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponse().setStatusCode(HttpStatus.valueOf(failure.status()));
+		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
 	}
 
 	/**

@@ -26,12 +26,16 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
  * Request: {@code {"account", "region", "url", "signature"}} and either {@code "params"} (each name to
  * a string or a list of strings) for a form-encoded webhook, or {@code "body"} (the raw JSON text) for
  * a JSON webhook whose URL carries {@code bodySHA256}; neither for a GET webhook. Answer:
- * {@code {"valid": true|false, "credential_version": N}}, never a token.
+ * {@code {"valid": true|false, "credential_version": N}}, never a token. Unknown fields and bodies that
+ * are not {@code application/json} are refused.
  */
 @RestController
 class WebhookValidationController {
 
 	static final String PATH = "/webhooks/v1/validate";
+
+	/** Every field of a request; any other is refused, so a misspelt optional field is never silently ignored. */
+	static final List<String> FIELDS = List.of("account", "region", "url", "signature", "params", "body");
 
 	private final WebhookValidator validator;
 
@@ -45,7 +49,7 @@ class WebhookValidationController {
 		this.maxBodyBytes = (int) properties.maxBodySize().toBytes();
 	}
 
-	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ValidationResponse> validate(ServerHttpRequest request) {
 		return RequestBodies.read(request, this.maxBodyBytes).map(this::parse).flatMap(parsed -> this.validator
 			.validate(WebhookValidator.VALIDATE_ENDPOINT_ROUTE, parsed.key(), parsed.url(), parsed.payload(),
@@ -67,6 +71,12 @@ class WebhookValidationController {
 		if (root == null || !root.isObject()) {
 			throw WebhookException.invalidRequest("The request body must be a JSON object with 'account', 'region', "
 					+ "'url' and 'signature'");
+		}
+		for (Map.Entry<String, JsonNode> field : root.properties()) {
+			if (!FIELDS.contains(field.getKey())) {
+				throw WebhookException.invalidRequest("The request body holds an unknown field; known fields: "
+						+ String.join(", ", FIELDS));
+			}
 		}
 		String account = requiredString(root, "account");
 		String region = requiredString(root, "region");

@@ -49,7 +49,8 @@ class SeedingRequestTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "auth_token=fedcba98", "[1,2]", "{\"auth_token\":", "null", "{\"auth_token\":{\"a\":1}}",
-			"{\"auth_token\":\"a\",\"auth_token\":\"b\"}", "   " })
+			"{\"auth_token\":\"a\",\"auth_token\":\"b\"}", "   ", "{\"auth_token\":12345678901234567890}",
+			"{\"auth_token\":1.5e300}", "{\"auth_token\":true}", "{\"api_key_sid\":\"SK00000000000000000000000000000000\",\"api_key_secret\":42}" })
 	void aBodyThatIsNotTheDocumentedObjectIs400WithoutEchoingIt(String body) {
 		assertThatThrownBy(() -> SeedBody.parse(body)).isInstanceOfSatisfying(SeedingException.class, ex -> {
 			assertThat(ex.status()).isEqualTo(400);

@@ -1,0 +1,85 @@
+package io.github.twiliovaultsidecar.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import io.github.twiliovaultsidecar.SidecarException;
+
+/**
+ * Refuses a request whose body length cannot be determined reliably before anything else runs
+ * (RFC 9112 section 6.3): a {@code Transfer-Encoding} whose last coding is not {@code chunked}, or
+ * {@code Transfer-Encoding} together with {@code Content-Length}. Netty treats such a request as
+ * having no body and reads the rest of the bytes as the next request, which is how requests are
+ * smuggled past a proxy. The answer is a 400 problem detail and the connection is closed.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class MessageFraming implements WebFilter {
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		Optional<String> reason = ambiguity(exchange.getRequest().getHeaders());
+		if (reason.isEmpty()) {
+			return chain.filter(exchange);
+		}
+		exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		return ProblemDetails.write(exchange, new AmbiguousFraming(reason.get()));
+	}
+
+	/**
+	 * @param headers request headers as received
+	 * @return why the body length is ambiguous, empty when it is not
+	 */
+	static Optional<String> ambiguity(HttpHeaders headers) {
+		List<String> encodings = headers.getOrEmpty(HttpHeaders.TRANSFER_ENCODING);
+		if (encodings.isEmpty()) {
+			return Optional.empty();
+		}
+		if (headers.containsHeader(HttpHeaders.CONTENT_LENGTH)) {
+			return Optional.of("Transfer-Encoding and Content-Length must not both be sent");
+		}
+		String last = encodings.get(encodings.size() - 1);
+		String[] codings = last.split(",");
+		if (!codings[codings.length - 1].strip().toLowerCase(Locale.ROOT).equals("chunked")) {
+			return Optional.of("the last Transfer-Encoding must be chunked");
+		}
+		return Optional.empty();
+	}
+
+	/** The problem for an ambiguous request. */
+	static final class AmbiguousFraming extends SidecarException {
+
+		AmbiguousFraming(String reason) {
+			super("The request body length is ambiguous: " + reason, Map.of(), null);
+		}
+
+		@Override
+		public String problem() {
+			return "ambiguous-request-framing";
+		}
+
+		@Override
+		public int status() {
+			return 400;
+		}
+
+		@Override
+		public String title() {
+			return "Ambiguous request framing";
+		}
+
+	}
+
+}
