@@ -62,22 +62,8 @@ class MessageFraming implements WebFilter {
 	static final class AmbiguousFraming extends SidecarException {
 
 		AmbiguousFraming(String reason) {
-			super("The request body length is ambiguous: " + reason, Map.of(), null);
-		}
-
-		@Override
-		public String problem() {
-			return "ambiguous-request-framing";
-		}
-
-		@Override
-		public int status() {
-			return 400;
-		}
-
-		@Override
-		public String title() {
-			return "Ambiguous request framing";
+			super("ambiguous-request-framing", 400, "Ambiguous request framing",
+					"The request body length is ambiguous: " + reason, Map.of(), null);
 		}
 
 	}

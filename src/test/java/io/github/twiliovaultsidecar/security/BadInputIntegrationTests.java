@@ -85,7 +85,7 @@ class BadInputIntegrationTests {
 		VaultServer vault = VaultServer.shared();
 		registry.add("spring.cloud.vault.uri", vault::address);
 		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.proxy.upstream-override", twilio::baseUrl);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.proxy.max-request-body", () -> "64KB");
 		registry.add("sidecar.webhooks.max-body-size", () -> "16KB");
 		registry.add("sidecar.webhooks.routes[0].name", () -> "sms");
