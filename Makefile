@@ -27,3 +27,7 @@ run: vault ## Start a local Vault dev server, seed a demo account, run the servi
 .PHONY: build
 build: ## Build the service jar without running tests
 	$(MVN) -DskipTests package
+
+.PHONY: bench
+bench: ## Benchmark on 127.0.0.1: sidecar vs nginx vs direct (throughput, latency, CPU, RSS, start-up)
+	@scripts/bench.sh
