@@ -150,7 +150,7 @@ wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
 jvm_opts=(-Xmx128m)
 # shellcheck disable=SC2206
 [[ -n "${BENCH_JVM_OPTS:-}" ]] && jvm_opts+=(${BENCH_JVM_OPTS})
-[[ "${BENCH_JFR:-}" == 1 ]] && jvm_opts+=("-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true")
+[[ "${BENCH_JFR:-}" == 1 ]] && jvm_opts+=("-XX:FlightRecorderOptions=stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true")
 java_version="$("$JAVA" -version 2>&1 | head -n1)"
 log "starting the sidecar ($java_version) on 127.0.0.1:$SIDECAR_PORT"
 start_ns="$(date +%s%N)"

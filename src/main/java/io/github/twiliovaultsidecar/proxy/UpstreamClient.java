@@ -29,8 +29,12 @@ public final class UpstreamClient {
 
 	private final URI override;
 
-	/** @param properties timeouts and the optional override */
-	public UpstreamClient(ProxyProperties properties) {
+	/**
+	 * @param properties timeouts and the optional override
+	 * @param builder the application's builder (it carries observation, so traces and metrics see
+	 * upstream calls); cloned, never changed
+	 */
+	public UpstreamClient(ProxyProperties properties, WebClient.Builder builder) {
 		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
 			.maxConnections(500)
 			.pendingAcquireMaxCount(-1)
@@ -40,7 +44,7 @@ public final class UpstreamClient {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.responseTimeout(properties.responseTimeout())
 			.compress(false);
-		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+		this.webClient = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
 		this.override = properties.upstreamOverride();
 	}
 
@@ -60,11 +64,18 @@ public final class UpstreamClient {
 	 */
 	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
 			Publisher<DataBuffer> body, Function<ClientResponse, Mono<T>> handler) {
-		return this.webClient.method(method)
-			.uri(uri(host, pathAndQuery))
-			.headers(out -> out.addAll(headers))
-			.body(BodyInserters.fromDataBuffers(body))
-			.exchangeToMono(handler)
+		return Mono.deferContextual(context -> {
+			ProxyTiming timing = context.getOrDefault(ProxyTiming.class, null);
+			long sent = System.nanoTime();
+			return this.webClient.method(method)
+				.uri(uri(host, pathAndQuery))
+				.headers(out -> out.addAll(headers))
+				.body(BodyInserters.fromDataBuffers(body))
+				.exchangeToMono((timing != null) ? response -> {
+					timing.upstreamAnswered(host, System.nanoTime() - sent);
+					return handler.apply(response);
+				} : handler);
+		})
 			.onErrorMap(WebClientRequestException.class,
 					ex -> ProxyException.upstreamFailed(host, (ex.getCause() != null) ? ex.getCause() : ex));
 	}

@@ -2,6 +2,7 @@ package io.github.twiliovaultsidecar.store;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +24,10 @@ class StoreConfiguration {
 	}
 
 	@Bean
-	CredentialCache credentialCache(CredentialStore store, StoreProperties properties, Clock clock) {
-		return new CredentialCache(store, properties.refreshInterval(), properties.maxStaleness(), clock);
+	CredentialCache credentialCache(CredentialStore store, StoreProperties properties, Clock clock,
+			ObjectProvider<CacheObserver> observer) {
+		return new CredentialCache(store, properties.refreshInterval(), properties.maxStaleness(), clock,
+				observer.getIfAvailable(() -> CacheObserver.NONE));
 	}
 
 }
