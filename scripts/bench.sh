@@ -14,9 +14,14 @@
 # Prints one table and writes target/bench/results.json. Every process it starts is stopped on exit.
 #
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
-# BENCH_LATENCY_SECONDS (20), BENCH_WARMUP_SECONDS (15), BENCH_JAVA (java on PATH),
-# BENCH_JVM_OPTS (extra JVM options), BENCH_JFR=1 (record a JFR profile of the sidecar during the run
-# into target/bench/sidecar.jfr), BENCH_SKIP_BUILD=1 (use the jar already in target/).
+# BENCH_LATENCY_SECONDS (20), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
+# BENCH_JAVA (java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
+# BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
+# BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
+# BENCH_SKIP_BUILD=1 (use the jar already in target/).
+# The sidecar runs with the options the README recommends for a sidecar container:
+#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2
+# Start-up is measured twice: the plain `java -jar` and the way it is run for the load (CDS).
 # Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,7 +31,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-20}"
 RATE="${BENCH_RATE:-1000}"
 LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
-WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-15}"
+WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
 JAVA="${BENCH_JAVA:-java}"
 TOOL_CACHE="${SIDECAR_TOOL_CACHE:-$HOME/.cache/twilio-vault-sidecar}"
 VAULT_VERSION="${VAULT_VERSION:-1.21.1}"
@@ -147,23 +152,40 @@ wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
   edge=dublin >/dev/null
 
 # --- the sidecar ------------------------------------------------------------------------------------
-jvm_opts=(-Xmx128m)
-# shellcheck disable=SC2206
-[[ -n "${BENCH_JVM_OPTS:-}" ]] && jvm_opts+=(${BENCH_JVM_OPTS})
-[[ "${BENCH_JFR:-}" == 1 ]] && jvm_opts+=("-XX:FlightRecorderOptions=stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true")
+read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 java_version="$("$JAVA" -version 2>&1 | head -n1)"
-log "starting the sidecar ($java_version) on 127.0.0.1:$SIDECAR_PORT"
-start_ns="$(date +%s%N)"
-TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT" "$JAVA" "${jvm_opts[@]}" -jar "$JAR" \
-  --server.port="$SIDECAR_PORT" > "$OUT/sidecar.log" 2>&1 & pids+=($!)
-sidecar_pid=${pids[-1]}
-deadline=$((SECONDS + 60))
-until [[ "$(curl -s "http://127.0.0.1:$SIDECAR_PORT/actuator/health/readiness" 2>/dev/null)" == *'"UP"'* ]]; do
-  if ! kill -0 "$sidecar_pid" 2>/dev/null || ((SECONDS > deadline)); then log "sidecar not ready; see $OUT/sidecar.log"; exit 1; fi
-  sleep 0.01
-done
-ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
-log "sidecar ready after ${ready_ms} ms"
+export TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT"
+start_sidecar() { # log file, java arguments... ; sets sidecar_pid and ready_ms
+  local log=$1; shift
+  local start_ns; start_ns="$(date +%s%N)"
+  "$JAVA" "${jvm_opts[@]}" "$@" --server.port="$SIDECAR_PORT" > "$log" 2>&1 & pids+=($!)
+  sidecar_pid=${pids[-1]}
+  local deadline=$((SECONDS + 90))
+  until [[ "$(curl -s "http://127.0.0.1:$SIDECAR_PORT/actuator/health/readiness" 2>/dev/null)" == *'"UP"'* ]]; do
+    if ! kill -0 "$sidecar_pid" 2>/dev/null || ((SECONDS > deadline)); then log "sidecar not ready; see $log"; exit 1; fi
+    sleep 0.01
+  done
+  ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+}
+stop_sidecar() { kill "$sidecar_pid" 2>/dev/null || true; wait "$sidecar_pid" 2>/dev/null || true; }
+
+log "start-up of the plain jar ($java_version)"
+start_sidecar "$OUT/sidecar-plain.log" -jar "$JAR"
+ready_plain_ms=$ready_ms; stop_sidecar
+launch=(-jar "$JAR"); mode="java -jar (fat jar)"
+if [[ "${BENCH_CDS:-1}" == 1 ]]; then
+  log "extracting the jar and recording a class-data-sharing archive (training run)"
+  "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
+  app_jar="$OUT/app/$(basename "$JAR")"
+  "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \
+    -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "CDS training failed; see $OUT/cds-training.log"; exit 1; }
+  launch=(-XX:SharedArchiveFile="$OUT/app/sidecar.jsa" -jar "$app_jar"); mode="extracted jar + CDS archive"
+fi
+[[ "${BENCH_JFR:-}" == 1 ]] && launch=("-XX:FlightRecorderOptions=stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true" "${launch[@]}")
+log "starting the sidecar ($mode) on 127.0.0.1:$SIDECAR_PORT"
+start_sidecar "$OUT/sidecar.log" "${launch[@]}"
+log "sidecar ready after ${ready_ms} ms (plain jar: ${ready_plain_ms} ms)"
 status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")"
 [[ "$status" == 200 ]] || { log "a request through the sidecar answered $status: $(head -c 300 "$OUT/first.json")"; exit 1; }
 
@@ -204,9 +226,10 @@ done
 # --- report ----------------------------------------------------------------------------------------
 python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
-  "$("$NGINX" -v 2>&1 | sed 's#.*/##')" <<'PY'
+  "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
+  "$WARMUP_SECONDS" <<'PY'
 import datetime, json, os, platform, sys
-out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx = sys.argv[1:]
+out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm = sys.argv[1:]
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
 names = ["direct", "nginx", "sidecar"]
@@ -214,9 +237,9 @@ res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="
        "machine": {"cpus": os.cpu_count(), "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                                                         if l.startswith("model name")), platform.processor()),
                    "kernel": platform.release(), "load_average_at_end": os.getloadavg()},
-       "java": java, "nginx": nginx, "response_bytes": int(body),
+       "java": java, "jvm_options": opts, "launch": mode, "nginx": nginx, "response_bytes": int(body),
        "settings": {"connections": int(conns), "throughput_seconds": int(tsec), "rate": int(rate),
-                    "latency_seconds": int(lsec)},
+                    "latency_seconds": int(lsec), "warmup_seconds": int(warm)},
        "throughput": {}, "latency_ms": {}, "sidecar": {}}
 ms = lambda ns: round(ns / 1e6, 3)
 for n in names:
@@ -239,7 +262,7 @@ reqs = load("latency", "sidecar")["requests"]
 res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0), 4),
                   "cpu_seconds": round(cpu_s, 2), "requests": reqs,
                   "peak_rss_mb": round(int(hwm) / 1024, 1), "rss_at_end_mb": round(int(rss) / 1024, 1),
-                  "ready_ms": int(ready)}
+                  "ready_ms": int(ready), "ready_ms_plain_jar": int(ready_plain)}
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
            "added_p50_ms": (added["sidecar"]["p50"], "<=", 0.5), "added_p99_ms": (added["sidecar"]["p99"], "<=", 2.0),
            "cpu_s_per_1000": (res["sidecar"]["cpu_seconds_per_1000_requests"], "<=", 0.15),
@@ -250,7 +273,8 @@ json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=2)
 
 lines = ["", "Benchmark %s  (%s, %d CPUs, load avg at end %.1f)" % (res["date"], res["machine"]["cpu"],
          res["machine"]["cpus"], res["machine"]["load_average_at_end"][0]),
-         "sidecar JVM: %s, -Xmx128m; baseline %s (2 workers); response %s bytes JSON" % (java, nginx, body), "",
+         "sidecar: %s, %s, %s" % (java, mode, opts),
+         "baseline: nginx %s (2 workers); upstream: nginx, %s bytes JSON" % (nginx, body), "",
          "%-9s %14s %9s %9s %9s %11s %11s" % ("", "max req/s", "p50 ms", "p90 ms", "p99 ms", "+p50 ms", "+p99 ms"),
          "%-9s %14s %9s %9s %9s %11s %11s" % ("", "(%s conns)" % conns, "@%s/s" % rate, "", "", "over direct", "")]
 for n in names:
@@ -261,8 +285,10 @@ for n in names:
                  "-" if n == "direct" else "%+.3f" % a["p99"]))
 s = res["sidecar"]
 lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over_nginx"],
-          "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB; ready in %d ms"
-          % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"], s["ready_ms"]), "", "targets:"]
+          "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
+          % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"]),
+          "sidecar ready (readiness UP) after %d ms; plain java -jar: %d ms" % (s["ready_ms"], s["ready_ms_plain_jar"]),
+          "", "targets:"]
 for k, t in res["targets"].items():
     lines.append("  %-22s %10s  %-9s %s" % (k, t["value"], t["target"], "met" if t["met"] else "MISSED"))
 lines.append("")

@@ -73,14 +73,15 @@ final class HeaderRules {
 
 	/** @return header names a {@code Connection} header lists, which are hop-by-hop too */
 	static Set<String> connectionListed(HttpHeaders headers) {
-		Set<String> names = caseInsensitive(List.of());
 		List<String> values = headers.get(HttpHeaders.CONNECTION);
-		if (values != null) {
-			for (String value : values) {
-				for (String token : value.split(",")) {
-					if (!token.isBlank()) {
-						names.add(token.strip().toLowerCase(Locale.ROOT));
-					}
+		if (values == null) {
+			return Set.of();
+		}
+		Set<String> names = caseInsensitive(List.of());
+		for (String value : values) {
+			for (String token : value.split(",")) {
+				if (!token.isBlank()) {
+					names.add(token.strip().toLowerCase(Locale.ROOT));
 				}
 			}
 		}
