@@ -219,6 +219,7 @@ for name in direct nginx sidecar; do
     ticks_after="$(cpu_ticks "$sidecar_pid")"
     hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
     rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
+    rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
   fi
 done
 [[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
@@ -227,9 +228,10 @@ done
 python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
   "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
-  "$WARMUP_SECONDS" <<'PY'
+  "$WARMUP_SECONDS" "$rss_anon_kb" <<'PY'
 import datetime, json, os, platform, sys
-out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm = sys.argv[1:]
+(out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
+ rss_anon) = sys.argv[1:]
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
 names = ["direct", "nginx", "sidecar"]
@@ -262,6 +264,7 @@ reqs = load("latency", "sidecar")["requests"]
 res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0), 4),
                   "cpu_seconds": round(cpu_s, 2), "requests": reqs,
                   "peak_rss_mb": round(int(hwm) / 1024, 1), "rss_at_end_mb": round(int(rss) / 1024, 1),
+                  "rss_anon_at_end_mb": round(int(rss_anon) / 1024, 1),
                   "ready_ms": int(ready), "ready_ms_plain_jar": int(ready_plain)}
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
            "added_p50_ms": (added["sidecar"]["p50"], "<=", 0.5), "added_p99_ms": (added["sidecar"]["p99"], "<=", 2.0),
@@ -286,7 +289,8 @@ for n in names:
 s = res["sidecar"]
 lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over_nginx"],
           "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
-          % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"]),
+          " (at the end %.1f MB, of which %.1f MB anonymous, the rest file-backed: jars, CDS archive)"
+          % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"], s["rss_at_end_mb"], s["rss_anon_at_end_mb"]),
           "sidecar ready (readiness UP) after %d ms; plain java -jar: %d ms" % (s["ready_ms"], s["ready_ms_plain_jar"]),
           "", "targets:"]
 for k, t in res["targets"].items():
