@@ -53,3 +53,7 @@ seed: ## Verify and store a regional token with your VAULT_TOKEN: make seed ACCO
 	@jar=$$(ls target/twilio-vault-sidecar-*.jar 2>/dev/null | grep -v '\.original$$' | head -1); \
 	if [ -z "$$jar" ]; then $(MVN) -q -DskipTests package >&2 && jar=$$(ls target/twilio-vault-sidecar-*.jar | grep -v '\.original$$' | head -1); fi; \
 	java -jar "$$jar" seed --account "$(ACCOUNT)" --region "$(REGION)" $(if $(EDGE),--edge "$(EDGE)")
+
+.PHONY: bench
+bench: ## Benchmark on 127.0.0.1: sidecar vs nginx vs direct (throughput, latency, CPU, RSS, start-up)
+	@scripts/bench.sh

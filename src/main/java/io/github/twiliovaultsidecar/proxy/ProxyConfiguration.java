@@ -4,10 +4,13 @@ import java.time.Clock;
 
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
@@ -19,8 +22,9 @@ import io.github.twiliovaultsidecar.store.StoreProperties;
 class ProxyConfiguration {
 
 	@Bean
-	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio) {
-		return new UpstreamClient(properties, twilio);
+	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio,
+			ObjectProvider<WebClient.Builder> builder) {
+		return new UpstreamClient(properties, twilio, builder.getIfAvailable(WebClient::builder));
 	}
 
 	@Bean
@@ -35,6 +39,11 @@ class ProxyConfiguration {
 			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(guards.breakers()).bindTo(registry);
 			TaggedBulkheadMetrics.ofBulkheadRegistry(guards.bulkheads()).bindTo(registry);
 		};
+	}
+
+	@Bean
+	ProxyMetrics proxyMetrics(MeterRegistry registry, ProxyProperties properties) {
+		return new ProxyMetrics(registry, properties.products());
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -16,13 +17,17 @@ class ProxyController {
 
 	private final SigningProxy proxy;
 
-	ProxyController(SigningProxy proxy) {
+	private final ProxyMetrics metrics;
+
+	ProxyController(SigningProxy proxy, ProxyMetrics metrics) {
 		this.proxy = proxy;
+		this.metrics = metrics;
 	}
 
 	@RequestMapping("/{host:.*\\..*}/**")
 	Mono<Void> forward(ServerWebExchange exchange) {
-		return Mono.defer(() -> this.proxy.forward(exchange));
+		ProxyTiming timing = this.metrics.start(exchange);
+		return Mono.defer(() -> this.proxy.forward(exchange)).contextWrite(Context.of(ProxyTiming.class, timing));
 	}
 
 }

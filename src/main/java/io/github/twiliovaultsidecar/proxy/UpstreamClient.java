@@ -34,8 +34,10 @@ public final class UpstreamClient {
 	/**
 	 * @param properties the connect timeout
 	 * @param twilio the optional upstream override
+	 * @param builder the application's builder (it carries observation, so traces and metrics see
+	 * upstream calls); cloned, never changed
 	 */
-	public UpstreamClient(ProxyProperties properties, TwilioProperties twilio) {
+	public UpstreamClient(ProxyProperties properties, TwilioProperties twilio, WebClient.Builder builder) {
 		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
 			.maxConnections(500)
 			.pendingAcquireMaxCount(-1)
@@ -44,7 +46,7 @@ public final class UpstreamClient {
 		HttpClient http = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.compress(false);
-		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+		this.webClient = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
 		this.override = twilio.upstreamOverride();
 	}
 
@@ -65,13 +67,19 @@ public final class UpstreamClient {
 	 */
 	public <T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
 			Publisher<DataBuffer> body, Duration firstByteTimeout, Function<ClientResponse, Mono<T>> handler) {
-		return this.webClient.method(method)
-			.uri(uri(host, pathAndQuery))
-			.headers(out -> out.addAll(headers))
-			.httpRequest(request -> request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout))
-			.body(BodyInserters.fromDataBuffers(body))
-			.exchangeToMono(handler)
-			.onErrorMap(WebClientRequestException.class, ex -> UpstreamFailure.classify(host, ex));
+		return Mono.deferContextual(context -> {
+			ProxyTiming timing = context.getOrDefault(ProxyTiming.class, null);
+			long sent = System.nanoTime();
+			return this.webClient.method(method)
+				.uri(uri(host, pathAndQuery))
+				.headers(out -> out.addAll(headers))
+				.httpRequest(request -> request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout))
+				.body(BodyInserters.fromDataBuffers(body))
+				.exchangeToMono((timing != null) ? response -> {
+					timing.upstreamAnswered(host, System.nanoTime() - sent);
+					return handler.apply(response);
+				} : handler);
+		}).onErrorMap(WebClientRequestException.class, ex -> UpstreamFailure.classify(host, ex));
 	}
 
 }

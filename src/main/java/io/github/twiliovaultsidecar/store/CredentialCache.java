@@ -28,6 +28,8 @@ public final class CredentialCache {
 
 	private final Clock clock;
 
+	private final CacheObserver observer;
+
 	private final Map<CredentialKey, Entry> entries = new ConcurrentHashMap<>();
 
 	/**
@@ -37,10 +39,23 @@ public final class CredentialCache {
 	 * @param clock the time source (injected so tests advance time instead of sleeping)
 	 */
 	public CredentialCache(CredentialStore store, Duration refreshInterval, Duration maxStaleness, Clock clock) {
+		this(store, refreshInterval, maxStaleness, clock, CacheObserver.NONE);
+	}
+
+	/**
+	 * @param store where credentials are read from
+	 * @param refreshInterval how long a credential is served before its version is checked
+	 * @param maxStaleness how long the last good credential is served while Vault fails
+	 * @param clock the time source (injected so tests advance time instead of sleeping)
+	 * @param observer told about hits, misses and refreshes; {@link CacheObserver#NONE} for none
+	 */
+	public CredentialCache(CredentialStore store, Duration refreshInterval, Duration maxStaleness, Clock clock,
+			CacheObserver observer) {
 		this.store = store;
 		this.refreshInterval = refreshInterval;
 		this.maxStaleness = maxStaleness;
 		this.clock = clock;
+		this.observer = observer;
 	}
 
 	/**
@@ -50,9 +65,13 @@ public final class CredentialCache {
 	public Mono<RegionalCredential> get(CredentialKey key) {
 		Entry entry = this.entries.get(key);
 		if (entry != null && entry.checkedAt.plus(this.refreshInterval).isAfter(this.clock.instant())) {
+			this.observer.hit();
 			return Mono.just(entry.credential);
 		}
-		return Mono.fromCallable(() -> refresh(key)).subscribeOn(Schedulers.boundedElastic());
+		if (entry == null) {
+			this.observer.miss();
+		}
+		return this.observer.vaultCall(() -> refresh(key)).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/**
@@ -60,12 +79,17 @@ public final class CredentialCache {
 	 * @return the latest stored credential
 	 */
 	public Mono<RegionalCredential> reload(CredentialKey key) {
-		return Mono.fromCallable(() -> load(key)).subscribeOn(Schedulers.boundedElastic());
+		return this.observer.vaultCall(() -> load(key)).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/** Forgets every cached credential. */
 	public void clear() {
 		this.entries.clear();
+	}
+
+	/** @return how many credentials are cached */
+	public int size() {
+		return this.entries.size();
 	}
 
 	/** @return how long ago the oldest cached credential was last confirmed with Vault */
@@ -89,14 +113,18 @@ public final class CredentialCache {
 		}
 		catch (CredentialStoreException.Unavailable ex) {
 			if (entry.checkedAt.plus(this.maxStaleness).isAfter(this.clock.instant())) {
+				this.observer.refreshed(CacheObserver.Refresh.SERVED_STALE);
 				return entry.credential;
 			}
+			this.observer.refreshed(CacheObserver.Refresh.FAILED);
 			throw ex;
 		}
 		if (current.isPresent() && current.getAsLong() == entry.credential.version()) {
 			this.entries.put(key, new Entry(entry.credential, this.clock.instant()));
+			this.observer.refreshed(CacheObserver.Refresh.UNCHANGED);
 			return entry.credential;
 		}
+		this.observer.refreshed(CacheObserver.Refresh.CHANGED);
 		return load(key);
 	}
 

@@ -27,6 +27,9 @@ public final class RegionalCredential {
 
 	private final long version;
 
+	/** Built once on first use: the proxy sends it on every request. */
+	private volatile String basicAuthorization;
+
 	RegionalCredential(CredentialKey key, CredentialKind kind, String username, Secret secret, Optional<Edge> edge,
 			long version) {
 		this.key = Objects.requireNonNull(key);
@@ -67,8 +70,13 @@ public final class RegionalCredential {
 
 	/** @return the value of an {@code Authorization} header for Twilio; never log or return it */
 	public String basicAuthorization() {
-		String pair = this.username + ":" + this.secret.reveal();
-		return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+		String value = this.basicAuthorization;
+		if (value == null) {
+			String pair = this.username + ":" + this.secret.reveal();
+			value = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+			this.basicAuthorization = value;
+		}
+		return value;
 	}
 
 	/** @return the first 12 hex characters of the secret's SHA-256 */

@@ -6,6 +6,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,8 +48,10 @@ class StoreConfiguration {
 	}
 
 	@Bean
-	CredentialCache credentialCache(CredentialStore store, StoreProperties properties, Clock clock) {
-		return new CredentialCache(store, properties.refreshInterval(), properties.maxStaleness(), clock);
+	CredentialCache credentialCache(CredentialStore store, StoreProperties properties, Clock clock,
+			ObjectProvider<CacheObserver> observer) {
+		return new CredentialCache(store, properties.refreshInterval(), properties.maxStaleness(), clock,
+				observer.getIfAvailable(() -> CacheObserver.NONE));
 	}
 
 }

@@ -64,6 +64,45 @@ class CredentialCacheTests {
 	}
 
 	@Test
+	void tellsItsObserverAboutMissesHitsAndRefreshOutcomes() {
+		List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CacheObserver observer = new CacheObserver() {
+
+			@Override
+			public void hit() {
+				seen.add("hit");
+			}
+
+			@Override
+			public void miss() {
+				seen.add("miss");
+			}
+
+			@Override
+			public void refreshed(Refresh outcome) {
+				seen.add(outcome.name());
+			}
+
+		};
+		CredentialCache observed = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock, observer);
+		this.store.put(this.key, TestSids.authToken());
+		observed.get(this.key).block();
+		observed.get(this.key).block();
+		this.clock.advance(REFRESH);
+		observed.get(this.key).block();
+		this.store.put(this.key, TestSids.authToken());
+		this.clock.advance(REFRESH);
+		observed.get(this.key).block();
+		this.store.down = true;
+		this.clock.advance(REFRESH);
+		observed.get(this.key).block();
+		this.clock.advance(MAX_STALENESS);
+		assertThatThrownBy(() -> observed.get(this.key).block()).isInstanceOf(CredentialStoreException.Unavailable.class);
+		assertThat(seen).containsExactly("miss", "hit", "UNCHANGED", "CHANGED", "SERVED_STALE", "FAILED");
+		assertThat(observed.size()).isEqualTo(1);
+	}
+
+	@Test
 	void reloadBypassesTheCache() {
 		this.store.put(this.key, TestSids.authToken());
 		this.cache.get(this.key).block();

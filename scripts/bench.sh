@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# `make bench`: what the sidecar costs next to the proxy an operator could pick instead.
+#
+# On 127.0.0.1 only, it starts
+#   - upstream: nginx returning a fixed ~1 KB Twilio Messages list page (stands in for Twilio),
+#   - baseline: nginx (2 workers) as a reverse proxy adding a static Basic header,
+#   - a Vault dev server with one seeded credential, and
+#   - the sidecar jar (-Xmx128m) with TWILIO_UPSTREAM_OVERRIDE pointing at the upstream,
+# then measures, in one run:
+#   1. maximum throughput (fixed connections) direct, through nginx and through the sidecar;
+#   2. latency p50/p90/p99 at a fixed rate for all three, and what each proxy adds over direct;
+#   3. the sidecar's CPU seconds per 1,000 requests and peak RSS during (2);
+#   4. the sidecar's time from process start to readiness UP.
+# Prints one table and writes target/bench/results.json. Every process it starts is stopped on exit.
+#
+# Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
+# BENCH_LATENCY_SECONDS (20), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
+# BENCH_JAVA (java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
+# BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
+# BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
+# BENCH_SKIP_BUILD=1 (use the jar already in target/).
+# The sidecar runs with the options the README recommends for a sidecar container:
+#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2
+# Start-up is measured twice: the plain `java -jar` and the way it is run for the load (CDS).
+# Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-20}"
+RATE="${BENCH_RATE:-1000}"
+LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
+WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
+JAVA="${BENCH_JAVA:-java}"
+TOOL_CACHE="${SIDECAR_TOOL_CACHE:-$HOME/.cache/twilio-vault-sidecar}"
+VAULT_VERSION="${VAULT_VERSION:-1.21.1}"
+VAULT_BIN="$TOOL_CACHE/vault-$VAULT_VERSION/vault"
+VEGETA_VERSION="v12.12.0"
+VEGETA="$TOOL_CACHE/bin/vegeta-$VEGETA_VERSION"
+OUT="$here/target/bench"
+ACCOUNT="AC$(printf "%032x" 48879)"
+HOST="api.dublin.ie1.twilio.com"
+RESOURCE="/2010-04-01/Accounts/$ACCOUNT/Messages.json?PageSize=2"
+
+log() { echo "bench: $*" >&2; }
+
+# --- everything started here is stopped on exit ----------------------------------------------
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -------------------------------------------------------------------------------------
+need_apt=()
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if ((${#need_apt[@]})); then
+  log "installing ${need_apt[*]} with apt-get"
+  sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+if [[ ! -x "$VEGETA" ]]; then
+  command -v go >/dev/null 2>&1 || { log "the load generator needs a Go toolchain (go install); install Go"; exit 1; }
+  log "installing the vegeta load generator $VEGETA_VERSION into $TOOL_CACHE/bin"
+  mkdir -p "$TOOL_CACHE/bin"
+  tmp_bin="$(mktemp -d)"
+  GOBIN="$tmp_bin" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+  mv "$tmp_bin/vegeta" "$VEGETA"; rmdir "$tmp_bin"
+fi
+scripts/ensure-vault.sh --binary "$VAULT_BIN" >&2
+VAULT_CLI="$VAULT_BIN"; [[ -x "$VAULT_CLI" ]] || VAULT_CLI="$(command -v vault || command -v bao)"
+
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  log "building the jar"
+  mvn -B -ntp -q -DskipTests package
+fi
+JAR="$(ls target/twilio-vault-sidecar-*.jar | grep -v plain | head -n1)"
+
+rm -rf "$OUT"; mkdir -p "$OUT"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+UPSTREAM_PORT="$(free_port)"; NGINX_PORT="$(free_port)"; VAULT_PORT="$(free_port)"; SIDECAR_PORT="$(free_port)"
+wait_http() { # url, seconds, pid
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    if ! kill -0 "$3" 2>/dev/null || ((SECONDS > deadline)); then log "$1 did not come up"; return 1; fi
+    sleep 0.05
+  done
+}
+
+# --- upstream stand-in and baseline proxy (two nginx instances) ------------------------------
+python3 - "$OUT/messages.json" "$ACCOUNT" <<'PY'
+import json, sys
+account = sys.argv[2]
+def message(i):
+    return {"account_sid": account, "api_version": "2010-04-01", "body": "Hello from the benchmark %d" % i,
+            "date_created": "Thu, 01 Jan 2026 00:00:00 +0000", "date_sent": "Thu, 01 Jan 2026 00:00:01 +0000",
+            "date_updated": "Thu, 01 Jan 2026 00:00:01 +0000", "direction": "outbound-api", "error_code": None,
+            "error_message": None, "from": "+15005550006", "num_media": "0", "num_segments": "1", "price": None,
+            "price_unit": "USD", "sid": "SM%032x" % i, "status": "delivered", "to": "+15005550001",
+            "uri": "/2010-04-01/Accounts/%s/Messages/SM%032x.json" % (account, i)}
+page = {"first_page_uri": "/2010-04-01/Accounts/%s/Messages.json?PageSize=2&Page=0" % account, "end": 1,
+        "previous_page_uri": None, "messages": [message(1), message(2)],
+        "uri": "/2010-04-01/Accounts/%s/Messages.json?PageSize=2&Page=0" % account, "page_size": 2, "start": 0,
+        "next_page_uri": None, "page": 0}
+open(sys.argv[1], "w").write(json.dumps(page))
+PY
+BODY_BYTES="$(wc -c < "$OUT/messages.json")"
+common_nginx='pid PIDFILE; daemon off; error_log ERRLOG warn;
+events { worker_connections 4096; }'
+nginx_conf() { # dir, workers, http block
+  mkdir -p "$1/tmp"
+  { [[ "$(id -u)" == 0 ]] && echo "user root;"
+    echo "worker_processes $2;"
+    echo "$common_nginx" | sed "s#PIDFILE#$1/nginx.pid#; s#ERRLOG#$1/error.log#"
+    echo "http { access_log off; client_body_temp_path $1/tmp; proxy_temp_path $1/tmp;"
+    echo "  fastcgi_temp_path $1/tmp; uwsgi_temp_path $1/tmp; scgi_temp_path $1/tmp; keepalive_requests 1000000;"
+    echo "$3"; echo "}"; } > "$1/nginx.conf"
+}
+nginx_conf "$OUT/upstream" 1 "
+  server { listen 127.0.0.1:$UPSTREAM_PORT;
+    location / { default_type application/json; add_header Twilio-Request-Id RQ00000000000000000000000000000000;
+                 root $OUT; try_files /messages.json =404; } }"
+basic="$(printf '%s:%s' "$ACCOUNT" "0123456789abcdef0123456789abcdef" | base64 -w0)"
+nginx_conf "$OUT/nginx-proxy" 2 "
+  upstream twilio { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
+  server { listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://twilio; proxy_http_version 1.1; proxy_set_header Connection \"\";
+                 proxy_set_header Host $HOST; proxy_set_header Authorization \"Basic $basic\"; } }"
+"$NGINX" -c "$OUT/upstream/nginx.conf" -p "$OUT/upstream" 2>"$OUT/upstream/stderr.log" & pids+=($!)
+"$NGINX" -c "$OUT/nginx-proxy/nginx.conf" -p "$OUT/nginx-proxy" 2>"$OUT/nginx-proxy/stderr.log" & pids+=($!)
+upstream_nginx_pid=${pids[-2]}; proxy_nginx_pid=${pids[-1]}
+wait_http "http://127.0.0.1:$UPSTREAM_PORT$RESOURCE" 10 "$upstream_nginx_pid"
+wait_http "http://127.0.0.1:$NGINX_PORT$RESOURCE" 10 "$proxy_nginx_pid"
+
+# --- Vault dev server with one credential --------------------------------------------------------
+export VAULT_ADDR="http://127.0.0.1:$VAULT_PORT"
+export VAULT_TOKEN="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+mkdir -p "$OUT/vault-home"
+HOME="$OUT/vault-home" "$VAULT_BIN" server -dev -dev-listen-address="127.0.0.1:$VAULT_PORT" \
+  -dev-root-token-id="$VAULT_TOKEN" -dev-no-store-token > "$OUT/vault.log" 2>&1 & pids+=($!)
+wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
+"$VAULT_CLI" secrets enable -path=twilio kv-v2 >/dev/null
+"$VAULT_CLI" kv put -mount=twilio "$ACCOUNT/ie1" auth_token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
+  edge=dublin >/dev/null
+
+# --- the sidecar ------------------------------------------------------------------------------------
+read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+java_version="$("$JAVA" -version 2>&1 | head -n1)"
+export TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT"
+start_sidecar() { # log file, java arguments... ; sets sidecar_pid and ready_ms
+  local log=$1; shift
+  local start_ns; start_ns="$(date +%s%N)"
+  "$JAVA" "${jvm_opts[@]}" "$@" --server.port="$SIDECAR_PORT" > "$log" 2>&1 & pids+=($!)
+  sidecar_pid=${pids[-1]}
+  local deadline=$((SECONDS + 90))
+  until [[ "$(curl -s "http://127.0.0.1:$SIDECAR_PORT/actuator/health/readiness" 2>/dev/null)" == *'"UP"'* ]]; do
+    if ! kill -0 "$sidecar_pid" 2>/dev/null || ((SECONDS > deadline)); then log "sidecar not ready; see $log"; exit 1; fi
+    sleep 0.01
+  done
+  ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+}
+stop_sidecar() { kill "$sidecar_pid" 2>/dev/null || true; wait "$sidecar_pid" 2>/dev/null || true; }
+
+log "start-up of the plain jar ($java_version)"
+start_sidecar "$OUT/sidecar-plain.log" -jar "$JAR"
+ready_plain_ms=$ready_ms; stop_sidecar
+launch=(-jar "$JAR"); mode="java -jar (fat jar)"
+if [[ "${BENCH_CDS:-1}" == 1 ]]; then
+  log "extracting the jar and recording a class-data-sharing archive (training run)"
+  "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
+  app_jar="$OUT/app/$(basename "$JAR")"
+  "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \
+    -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "CDS training failed; see $OUT/cds-training.log"; exit 1; }
+  launch=(-XX:SharedArchiveFile="$OUT/app/sidecar.jsa" -jar "$app_jar"); mode="extracted jar + CDS archive"
+fi
+[[ "${BENCH_JFR:-}" == 1 ]] && launch=("-XX:FlightRecorderOptions=stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true" "${launch[@]}")
+log "starting the sidecar ($mode) on 127.0.0.1:$SIDECAR_PORT"
+start_sidecar "$OUT/sidecar.log" "${launch[@]}"
+log "sidecar ready after ${ready_ms} ms (plain jar: ${ready_plain_ms} ms)"
+status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")"
+[[ "$status" == 200 ]] || { log "a request through the sidecar answered $status: $(head -c 300 "$OUT/first.json")"; exit 1; }
+
+# --- load ------------------------------------------------------------------------------------------
+declare -A url=([direct]="http://127.0.0.1:$UPSTREAM_PORT$RESOURCE" [nginx]="http://127.0.0.1:$NGINX_PORT$RESOURCE"
+  [sidecar]="http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")
+attack() { # name, phase, vegeta attack options...
+  local name=$1 phase=$2; shift 2
+  echo "GET ${url[$name]}" | "$VEGETA" attack -timeout=10s -keepalive=true "$@" > "$OUT/$phase-$name.bin"
+  "$VEGETA" report -type=json < "$OUT/$phase-$name.bin" > "$OUT/$phase-$name.json"
+  rm -f "$OUT/$phase-$name.bin"
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+log "warming the sidecar up for ${WARMUP_SECONDS}s"
+attack sidecar warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
+  -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${WARMUP_SECONDS}s"
+for name in direct nginx sidecar; do
+  log "throughput: $name, $CONNECTIONS connections, ${THROUGHPUT_SECONDS}s"
+  attack "$name" throughput -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
+    -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${THROUGHPUT_SECONDS}s"
+done
+for name in direct nginx sidecar; do
+  log "latency: $name at $RATE requests/s, ${LATENCY_SECONDS}s"
+  if [[ "$name" == sidecar ]]; then
+    echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
+    ticks_before="$(cpu_ticks "$sidecar_pid")"
+  fi
+  attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${LATENCY_SECONDS}s"
+  if [[ "$name" == sidecar ]]; then
+    ticks_after="$(cpu_ticks "$sidecar_pid")"
+    hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
+    rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
+    rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
+  fi
+done
+[[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
+
+# --- report ----------------------------------------------------------------------------------------
+python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
+  "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
+  "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
+  "$WARMUP_SECONDS" "$rss_anon_kb" <<'PY'
+import datetime, json, os, platform, sys
+(out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
+ rss_anon) = sys.argv[1:]
+def load(phase, name):
+    return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
+names = ["direct", "nginx", "sidecar"]
+res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+       "machine": {"cpus": os.cpu_count(), "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                                                        if l.startswith("model name")), platform.processor()),
+                   "kernel": platform.release(), "load_average_at_end": os.getloadavg()},
+       "java": java, "jvm_options": opts, "launch": mode, "nginx": nginx, "response_bytes": int(body),
+       "settings": {"connections": int(conns), "throughput_seconds": int(tsec), "rate": int(rate),
+                    "latency_seconds": int(lsec), "warmup_seconds": int(warm)},
+       "throughput": {}, "latency_ms": {}, "sidecar": {}}
+ms = lambda ns: round(ns / 1e6, 3)
+for n in names:
+    t = load("throughput", n)
+    res["throughput"][n] = {"requests_per_second": round(t["throughput"], 1), "requests": t["requests"],
+                            "success": t["success"], "p50_ms": ms(t["latencies"]["50th"]),
+                            "p99_ms": ms(t["latencies"]["99th"])}
+    l = load("latency", n)
+    res["latency_ms"][n] = {"p50": ms(l["latencies"]["50th"]), "p90": ms(l["latencies"]["90th"]),
+                            "p99": ms(l["latencies"]["99th"]), "max": ms(l["latencies"]["max"]),
+                            "achieved_rate": round(l["rate"], 1), "requests": l["requests"], "success": l["success"]}
+res["throughput"]["sidecar_over_nginx"] = round(res["throughput"]["sidecar"]["requests_per_second"]
+                                                / res["throughput"]["nginx"]["requests_per_second"], 3)
+added = {}
+for n in ("nginx", "sidecar"):
+    added[n] = {p: round(res["latency_ms"][n][p] - res["latency_ms"]["direct"][p], 3) for p in ("p50", "p90", "p99")}
+res["added_latency_ms"] = added
+cpu_s = (int(t1) - int(t0)) / int(clk)
+reqs = load("latency", "sidecar")["requests"]
+res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0), 4),
+                  "cpu_seconds": round(cpu_s, 2), "requests": reqs,
+                  "peak_rss_mb": round(int(hwm) / 1024, 1), "rss_at_end_mb": round(int(rss) / 1024, 1),
+                  "rss_anon_at_end_mb": round(int(rss_anon) / 1024, 1),
+                  "ready_ms": int(ready), "ready_ms_plain_jar": int(ready_plain)}
+targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
+           "added_p50_ms": (added["sidecar"]["p50"], "<=", 0.5), "added_p99_ms": (added["sidecar"]["p99"], "<=", 2.0),
+           "cpu_s_per_1000": (res["sidecar"]["cpu_seconds_per_1000_requests"], "<=", 0.15),
+           "peak_rss_mb": (res["sidecar"]["peak_rss_mb"], "<=", 200), "ready_ms": (int(ready), "<=", 3000)}
+res["targets"] = {k: {"value": v, "target": op + " " + str(lim), "met": (v >= lim if op == ">=" else v <= lim)}
+                  for k, (v, op, lim) in targets.items()}
+json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=2)
+
+lines = ["", "Benchmark %s  (%s, %d CPUs, load avg at end %.1f)" % (res["date"], res["machine"]["cpu"],
+         res["machine"]["cpus"], res["machine"]["load_average_at_end"][0]),
+         "sidecar: %s, %s, %s" % (java, mode, opts),
+         "baseline: nginx %s (2 workers); upstream: nginx, %s bytes JSON" % (nginx, body), "",
+         "%-9s %14s %9s %9s %9s %11s %11s" % ("", "max req/s", "p50 ms", "p90 ms", "p99 ms", "+p50 ms", "+p99 ms"),
+         "%-9s %14s %9s %9s %9s %11s %11s" % ("", "(%s conns)" % conns, "@%s/s" % rate, "", "", "over direct", "")]
+for n in names:
+    l = res["latency_ms"][n]
+    a = added.get(n, {"p50": 0, "p99": 0})
+    lines.append("%-9s %14.0f %9.3f %9.3f %9.3f %11s %11s" % (n, res["throughput"][n]["requests_per_second"],
+                 l["p50"], l["p90"], l["p99"], "-" if n == "direct" else "%+.3f" % a["p50"],
+                 "-" if n == "direct" else "%+.3f" % a["p99"]))
+s = res["sidecar"]
+lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over_nginx"],
+          "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
+          " (at the end %.1f MB, of which %.1f MB anonymous, the rest file-backed: jars, CDS archive)"
+          % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"], s["rss_at_end_mb"], s["rss_anon_at_end_mb"]),
+          "sidecar ready (readiness UP) after %d ms; plain java -jar: %d ms" % (s["ready_ms"], s["ready_ms_plain_jar"]),
+          "", "targets:"]
+for k, t in res["targets"].items():
+    lines.append("  %-22s %10s  %-9s %s" % (k, t["value"], t["target"], "met" if t["met"] else "MISSED"))
+lines.append("")
+lines.append("written to %s" % os.path.join(out, "results.json"))
+print("\n".join(lines))
+PY

@@ -1,0 +1,45 @@
+package io.github.twiliovaultsidecar.observability;
+
+/**
+ * Meter names every feature uses, as one documented contract (the README lists them with their
+ * tags). Tags are always bounded: never an Account SID, a key SID, a path, a host name or anything
+ * secret. Prometheus names add {@code _total}, {@code _seconds} and so on to these.
+ */
+public final class SidecarMeters {
+
+	/**
+	 * Timer of every Vault HTTP call (latency and errors), tags {@code method}, {@code uri} (the
+	 * template, never the secret path), {@code status}, {@code outcome}, {@code exception},
+	 * {@code client.name} (the Vault host).
+	 */
+	public static final String VAULT_REQUESTS = "sidecar.vault.requests";
+
+	/** Counter, tag {@code result}: {@code hit} or {@code miss}. */
+	public static final String CACHE_REQUESTS = "sidecar.credentials.cache.requests";
+
+	/** Counter, tag {@code result}: {@code unchanged}, {@code changed}, {@code served-stale}, {@code failed}. */
+	public static final String CACHE_REFRESHES = "sidecar.credentials.cache.refreshes";
+
+	/** Gauge (seconds): how long ago the oldest cached credential was last confirmed with Vault. */
+	public static final String CACHE_MAX_AGE = "sidecar.credentials.cache.max.age";
+
+	/** Gauge: how many credentials are cached. */
+	public static final String CACHE_SIZE = "sidecar.credentials.cache.size";
+
+	/**
+	 * For the webhook feature: counter, tags {@code region} and {@code result} ({@code valid},
+	 * {@code invalid}, {@code missing-signature}, {@code no-credential}).
+	 */
+	public static final String WEBHOOK_VALIDATIONS = "sidecar.webhook.validations";
+
+	/**
+	 * For the admin API and CLI: timer, tags {@code action} ({@code seed}, {@code verify},
+	 * {@code subaccount-sync}, {@code inventory}) and {@code outcome} ({@code success}, {@code rejected},
+	 * {@code failed}). The Vault display name of the person is an audit-log matter, never a tag.
+	 */
+	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
+
+	private SidecarMeters() {
+	}
+
+}

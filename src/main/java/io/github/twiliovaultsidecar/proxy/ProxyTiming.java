@@ -1,0 +1,51 @@
+package io.github.twiliovaultsidecar.proxy;
+
+/**
+ * Where the time of one proxied request went: from the controller taking it to the response headers
+ * being written, minus the time spent waiting for Twilio (request handed to the HTTP client until
+ * Twilio's response headers arrived, summed over attempts). Carried in the Reactor context under
+ * this class so the upstream client can report without the proxy passing it along.
+ */
+final class ProxyTiming {
+
+	/** Response header with the sidecar's own time for the request, in milliseconds. */
+	static final String OVERHEAD_HEADER = "X-Sidecar-Overhead-Ms";
+
+	private final long startNanos;
+
+	private volatile long upstreamNanos;
+
+	private volatile String upstreamHost;
+
+	ProxyTiming(long startNanos) {
+		this.startNanos = startNanos;
+	}
+
+	/** Records one upstream exchange, from sending to response headers. */
+	void upstreamAnswered(String host, long nanos) {
+		this.upstreamHost = host;
+		this.upstreamNanos += nanos;
+	}
+
+	/** @return the Twilio host last sent to, or {@code null} when nothing went upstream */
+	String upstreamHost() {
+		return this.upstreamHost;
+	}
+
+	long upstreamNanos() {
+		return this.upstreamNanos;
+	}
+
+	/** @return nanoseconds spent in the sidecar up to {@code nowNanos}, never negative */
+	long overheadNanos(long nowNanos) {
+		return Math.max(0, nowNanos - this.startNanos - this.upstreamNanos);
+	}
+
+	/** @return {@code nanos} as milliseconds with three decimals, e.g. {@code 0.412} */
+	static String millis(long nanos) {
+		long micros = nanos / 1_000;
+		long fraction = micros % 1_000;
+		return (micros / 1_000) + ((fraction < 10) ? ".00" : (fraction < 100) ? ".0" : ".") + fraction;
+	}
+
+}

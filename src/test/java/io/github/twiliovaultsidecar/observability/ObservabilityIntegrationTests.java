@@ -1,0 +1,263 @@
+package io.github.twiliovaultsidecar.observability;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.github.twiliovaultsidecar.store.CredentialKey;
+import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.support.CapturingCaller;
+import io.github.twiliovaultsidecar.support.RealVault;
+import io.github.twiliovaultsidecar.support.TestSids;
+import io.github.twiliovaultsidecar.support.TwilioStandIn;
+import io.github.twiliovaultsidecar.support.TwilioStandIn.Recorded;
+import io.github.twiliovaultsidecar.support.VaultServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Metrics, tracing and the overhead header end to end: a real Vault, the Twilio stand-in, callers
+ * over HTTP, the Prometheus scrape and every span the service finished (kept in memory by a test
+ * exporter). Neither the scrape nor any span attribute may hold a stored token, and the scrape may
+ * hold no Account SID.
+ */
+@RealVault
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(ObservabilityIntegrationTests.SpanCapture.class)
+class ObservabilityIntegrationTests {
+
+	private static final TwilioStandIn twilio = TwilioStandIn.start();
+
+	private static final List<SpanData> spans = new CopyOnWriteArrayList<>();
+
+	private static final Set<String> storedTokens = ConcurrentHashMap.newKeySet();
+
+	private static final Set<String> accounts = ConcurrentHashMap.newKeySet();
+
+	private static CapturingCaller caller;
+
+	@LocalServerPort
+	int port;
+
+	private VaultCredentialStore store;
+
+	private String account;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		VaultServer vault = VaultServer.shared();
+		vault.enableKv2("twilio");
+		registry.add("spring.cloud.vault.uri", vault::address);
+		registry.add("spring.cloud.vault.token", vault::rootToken);
+		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
+		registry.add("management.tracing.sampling.probability", () -> "1.0");
+	}
+
+	@BeforeEach
+	void seedAnAccount(VaultServer vault) {
+		if (caller == null) {
+			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
+		}
+		this.store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		this.account = seed("ie1");
+	}
+
+	@AfterAll
+	static void noCallerSawAStoredToken() {
+		caller.assertNoneContains(storedTokens, List.of());
+		twilio.close();
+	}
+
+	@Test
+	void everyProxiedResponseSaysHowLongTheSidecarTookInMilliseconds() {
+		HttpResponse<String> ok = get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account
+				+ "/Messages.json");
+		HttpResponse<String> problem = get("/api.tokyo.jp1.twilio.com/2010-04-01/Accounts/" + this.account
+				+ "/Messages.json");
+		assertThat(ok.statusCode()).isEqualTo(200);
+		assertThat(problem.statusCode()).isEqualTo(404);
+		for (HttpResponse<String> response : List.of(ok, problem)) {
+			String overhead = response.headers().firstValue("X-Sidecar-Overhead-Ms").orElseThrow();
+			assertThat(overhead).matches("\\d+\\.\\d{3}");
+			assertThat(Double.parseDouble(overhead)).isBetween(0.0, 30_000.0);
+		}
+	}
+
+	@Test
+	void theScrapeCountsRequestsByRegionProductMethodAndStatusClassAndTimesUpstreamOverheadAndVault() {
+		get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json");
+		get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json");
+		caller.send("POST", "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json",
+				"To=%2B15005550001&From=%2B15005550006&Body=hi", "Content-Type", "application/x-www-form-urlencoded");
+		get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + TestSids.accountSid() + "/Messages.json");
+
+		String scrape = scrape();
+
+		assertThat(counter(scrape, "sidecar_proxy_requests_seconds_count",
+				"method=\"GET\",product=\"api\",region=\"ie1\",status=\"2xx\"")).isGreaterThanOrEqualTo(2);
+		assertThat(counter(scrape, "sidecar_proxy_requests_seconds_count",
+				"method=\"POST\",product=\"api\",region=\"ie1\",status=\"2xx\"")).isGreaterThanOrEqualTo(1);
+		assertThat(counter(scrape, "sidecar_proxy_requests_seconds_count",
+				"method=\"GET\",product=\"none\",region=\"none\",status=\"4xx\"")).isGreaterThanOrEqualTo(1);
+		assertThat(scrape).contains("sidecar_proxy_upstream_seconds_bucket{product=\"api\",region=\"ie1\",le=");
+		assertThat(scrape).contains("sidecar_proxy_overhead_seconds_bucket{product=\"api\",region=\"ie1\",le=");
+		assertThat(counter(scrape, "sidecar_credentials_cache_requests_total", "result=\"hit\""))
+			.isGreaterThanOrEqualTo(2);
+		assertThat(counter(scrape, "sidecar_credentials_cache_requests_total", "result=\"miss\""))
+			.isGreaterThanOrEqualTo(2);
+		assertThat(scrape).contains("sidecar_credentials_cache_refreshes_total{result=\"unchanged\"}");
+		assertThat(scrape).containsPattern("(?m)^sidecar_credentials_cache_max_age_seconds \\d");
+		assertThat(scrape).containsPattern("(?m)^sidecar_credentials_cache_size \\d");
+		assertThat(counter(scrape, "sidecar_vault_requests_seconds_count",
+				"method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/twilio/data/{path}\""))
+			.isGreaterThanOrEqualTo(1);
+		assertThat(counter(scrape, "sidecar_vault_requests_seconds_count",
+				"outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/v1/twilio/data/{path}\""))
+			.isGreaterThanOrEqualTo(1);
+		assertThat(scrape).contains("http_server_requests_seconds_count");
+	}
+
+	@Test
+	void aCallersTraceparentIsContinuedThroughVaultAndTwilio() {
+		String traceId = TestSids.hex(32);
+		String traceparent = "00-" + traceId + "-" + TestSids.hex(16) + "-01";
+		HttpResponse<String> response = caller.send("GET",
+				"/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json", null,
+				"traceparent", traceparent);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		List<Recorded> upstream = twilio.requests(r -> r.path().contains(this.account));
+		assertThat(upstream).hasSize(1);
+		assertThat(upstream.get(0).header("traceparent")).startsWith("00-" + traceId + "-")
+			.doesNotContain(traceparent.substring(36, 52));
+		List<SpanData> trace = awaitSpans(span -> span.getTraceId().equals(traceId), 3);
+		assertThat(trace).anySatisfy(span -> assertThat(span.getAttributes().get(AttributeKey.stringKey("uri")))
+			.isEqualTo("/v1/twilio/data/{path}"));
+		assertThat(trace).anySatisfy(span -> assertThat(span.getAttributes().get(AttributeKey.stringKey("uri")))
+			.isEqualTo("/{host:.*\\..*}/**"));
+	}
+
+	@Test
+	void noMetricHoldsATokenOrAnAccountSidAndNoSpanHoldsAToken() {
+		get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json");
+		caller.send("GET", "/api.dublin.ie1.twilio.com/2010-04-01/Accounts.json", null, "X-Twilio-Account-Sid",
+				this.account);
+		String scrape = scrape();
+		awaitSpans(span -> true, 1);
+
+		assertThat(storedTokens).isNotEmpty().allSatisfy(token -> assertThat(scrape).doesNotContain(token));
+		assertThat(accounts).isNotEmpty()
+			.allSatisfy(sid -> assertThat(scrape.toLowerCase()).doesNotContain(sid.toLowerCase()));
+		List<String> attributes = new ArrayList<>();
+		for (SpanData span : spans) {
+			span.getAttributes().forEach((key, value) -> attributes.add(key.getKey() + "=" + value));
+			attributes.add(span.getName());
+		}
+		assertThat(attributes).isNotEmpty();
+		for (String token : storedTokens) {
+			assertThat(attributes).noneSatisfy(attribute -> assertThat(attribute).contains(token));
+		}
+	}
+
+	private String seed(String region) {
+		String sid = TestSids.accountSid();
+		String token = TestSids.authToken();
+		this.store.write(CredentialKey.of(sid, region), Map.of("auth_token", token), Map.of(), 0);
+		twilio.authToken(sid, region, token);
+		storedTokens.add(token);
+		accounts.add(sid);
+		return sid;
+	}
+
+	private HttpResponse<String> get(String path) {
+		return caller.send("GET", path, null);
+	}
+
+	private String scrape() {
+		HttpResponse<String> response = caller.send("GET", "/actuator/prometheus", null);
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	/** @return the sum of the samples of {@code name} whose labels contain {@code labels} (0 when none) */
+	private static double counter(String scrape, String name, String labels) {
+		return scrape.lines()
+			.filter(line -> line.startsWith(name + "{") && line.contains(labels))
+			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private static List<SpanData> awaitSpans(Predicate<SpanData> filter, int atLeast) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		List<SpanData> found = List.of();
+		while (System.nanoTime() < deadline) {
+			found = spans.stream().filter(filter).toList();
+			if (found.size() >= atLeast) {
+				return found;
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		throw new AssertionError("expected " + atLeast + " matching spans within 20s, had " + found.size()
+				+ " of " + spans.size());
+	}
+
+	/** Keeps every finished span in memory instead of sending it anywhere. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SpanCapture {
+
+		@Bean
+		SpanExporter inMemorySpanExporter() {
+			return new SpanExporter() {
+
+				@Override
+				public CompletableResultCode export(Collection<SpanData> batch) {
+					spans.addAll(batch);
+					return CompletableResultCode.ofSuccess();
+				}
+
+				@Override
+				public CompletableResultCode flush() {
+					return CompletableResultCode.ofSuccess();
+				}
+
+				@Override
+				public CompletableResultCode shutdown() {
+					return CompletableResultCode.ofSuccess();
+				}
+
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyTimingTests {
+
+	@ParameterizedTest
+	@CsvSource({ "0, 0.000", "999, 0.000", "1000, 0.001", "412000, 0.412", "1050000, 1.050", "12345678900, 12345.678" })
+	void formatsNanosecondsAsMillisecondsWithThreeDecimals(long nanos, String millis) {
+		assertThat(ProxyTiming.millis(nanos)).isEqualTo(millis);
+	}
+
+	@Test
+	void overheadIsTheTotalMinusEveryUpstreamExchangeAndNeverNegative() {
+		ProxyTiming timing = new ProxyTiming(1_000);
+		timing.upstreamAnswered("api.dublin.ie1.twilio.com", 300);
+		timing.upstreamAnswered("api.dublin.ie1.twilio.com", 200);
+		assertThat(timing.overheadNanos(2_000)).isEqualTo(500);
+		assertThat(timing.overheadNanos(1_100)).isZero();
+		assertThat(timing.upstreamHost()).isEqualTo("api.dublin.ie1.twilio.com");
+	}
+
+}
