@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -59,35 +60,46 @@ final class AccountPermits {
 			this.limit = limit;
 		}
 
-		synchronized void acquire(MonoSink<Runnable> sink) {
-			if (this.used < this.limit) {
-				this.used++;
-				sink.success(releaser());
-				return;
+		/** Grants at once when a slot is free, else queues; never calls the sink while holding the lock. */
+		void acquire(MonoSink<Runnable> sink) {
+			boolean granted;
+			synchronized (this) {
+				granted = this.used < this.limit;
+				if (granted) {
+					this.used++;
+				}
+				else {
+					this.waiting.add(sink);
+				}
 			}
-			this.waiting.add(sink);
-			sink.onDispose(() -> forget(sink));
+			if (granted) {
+				sink.success(releaser());
+			}
+			else {
+				sink.onDispose(() -> forget(sink));
+			}
 		}
 
 		private synchronized void forget(MonoSink<Runnable> sink) {
 			this.waiting.remove(sink);
 		}
 
+		/** @return a release action that hands the slot to the next waiter, or frees it; idempotent */
 		private Runnable releaser() {
-			boolean[] released = { false };
+			AtomicBoolean released = new AtomicBoolean();
 			return () -> {
+				if (!released.compareAndSet(false, true)) {
+					return;
+				}
+				MonoSink<Runnable> next;
 				synchronized (this) {
-					if (released[0]) {
-						return;
-					}
-					released[0] = true;
-					MonoSink<Runnable> next = this.waiting.poll();
-					if (next != null) {
-						next.success(releaser());
-					}
-					else {
+					next = this.waiting.poll();
+					if (next == null) {
 						this.used--;
 					}
+				}
+				if (next != null) {
+					next.success(releaser());
 				}
 			};
 		}
