@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
@@ -34,6 +35,9 @@ final class ProxyMetrics {
 	/** Timer of the sidecar's own part: {@link #REQUESTS} minus {@link #UPSTREAM}. */
 	static final String OVERHEAD = "sidecar.proxy.overhead";
 
+	/** Distribution of Twilio's {@code Twilio-Concurrent-Requests} answers, by region. */
+	static final String TWILIO_CONCURRENCY = "sidecar.twilio.concurrent.requests";
+
 	/** Tag value when a request failed before a Twilio host was known. */
 	static final String NONE = "none";
 
@@ -51,6 +55,8 @@ final class ProxyMetrics {
 	private final Map<Key, Timer> requests = new ConcurrentHashMap<>();
 
 	private final Map<Target, Timer[]> parts = new ConcurrentHashMap<>();
+
+	private final Map<String, DistributionSummary> concurrency = new ConcurrentHashMap<>();
 
 	ProxyMetrics(MeterRegistry registry, Set<String> products) {
 		this.registry = registry;
@@ -88,6 +94,17 @@ final class ProxyMetrics {
 		if (timing.upstreamHost() != null) {
 			partTimers[0].record(timing.upstreamNanos(), TimeUnit.NANOSECONDS);
 		}
+		if (timing.twilioConcurrentRequests() >= 0) {
+			this.concurrency.computeIfAbsent(target.region, this::concurrencySummary)
+				.record(timing.twilioConcurrentRequests());
+		}
+	}
+
+	private DistributionSummary concurrencySummary(String region) {
+		return DistributionSummary.builder(TWILIO_CONCURRENCY)
+			.description("Twilio-Concurrent-Requests as Twilio reported it: the account's requests in progress there")
+			.tag("region", region)
+			.register(this.registry);
 	}
 
 	private Target target(String host) {

@@ -17,6 +17,8 @@ final class ProxyTiming {
 
 	private volatile String upstreamHost;
 
+	private volatile int twilioConcurrentRequests = -1;
+
 	ProxyTiming(long startNanos) {
 		this.startNanos = startNanos;
 	}
@@ -25,6 +27,23 @@ final class ProxyTiming {
 	void upstreamAnswered(String host, long nanos) {
 		this.upstreamHost = host;
 		this.upstreamNanos += nanos;
+	}
+
+	/** Records the {@code Twilio-Concurrent-Requests} value of the last answer, when it held a number. */
+	void twilioConcurrentRequests(String header) {
+		if (header != null) {
+			try {
+				this.twilioConcurrentRequests = Integer.parseInt(header.strip());
+			}
+			catch (NumberFormatException ex) {
+				// not a number: nothing to record
+			}
+		}
+	}
+
+	/** @return the last {@code Twilio-Concurrent-Requests} value, -1 when none was seen */
+	int twilioConcurrentRequests() {
+		return this.twilioConcurrentRequests;
 	}
 
 	/** @return the Twilio host last sent to, or {@code null} when nothing went upstream */

@@ -27,6 +27,9 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 public final class UpstreamClient {
 
+	/** Twilio's answer header telling how many of the account's requests it is processing at once. */
+	static final String TWILIO_CONCURRENT_REQUESTS = "Twilio-Concurrent-Requests";
+
 	private final WebClient webClient;
 
 	private final URI override;
@@ -77,6 +80,7 @@ public final class UpstreamClient {
 				.body(BodyInserters.fromDataBuffers(body))
 				.exchangeToMono((timing != null) ? response -> {
 					timing.upstreamAnswered(host, System.nanoTime() - sent);
+					timing.twilioConcurrentRequests(response.headers().asHttpHeaders().getFirst(TWILIO_CONCURRENT_REQUESTS));
 					return handler.apply(response);
 				} : handler);
 		}).onErrorMap(WebClientRequestException.class, ex -> UpstreamFailure.classify(host, ex));

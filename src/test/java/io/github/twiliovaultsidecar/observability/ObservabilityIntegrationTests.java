@@ -125,6 +125,8 @@ class ObservabilityIntegrationTests {
 				"method=\"GET\",product=\"none\",region=\"none\",status=\"4xx\"")).isGreaterThanOrEqualTo(1);
 		assertThat(scrape).contains("sidecar_proxy_upstream_seconds_bucket{product=\"api\",region=\"ie1\",le=");
 		assertThat(scrape).contains("sidecar_proxy_overhead_seconds_bucket{product=\"api\",region=\"ie1\",le=");
+		assertThat(counter(scrape, "sidecar_twilio_concurrent_requests_count", "region=\"ie1\""))
+			.as("Twilio-Concurrent-Requests is recorded").isGreaterThanOrEqualTo(3);
 		assertThat(counter(scrape, "sidecar_credentials_cache_requests_total", "result=\"hit\""))
 			.isGreaterThanOrEqualTo(2);
 		assertThat(counter(scrape, "sidecar_credentials_cache_requests_total", "result=\"miss\""))
