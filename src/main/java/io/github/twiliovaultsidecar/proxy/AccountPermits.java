@@ -36,6 +36,10 @@ final class AccountPermits {
 	Mono<Runnable> acquire(AccountSid account) {
 		Permits permits = this.byAccount.computeIfAbsent(account,
 				sid -> new Permits(this.settings.limitFor(sid)));
+		Runnable free = permits.tryAcquire();
+		if (free != null) {
+			return Mono.just(free).doOnDiscard(Runnable.class, Runnable::run);
+		}
 		return Mono.<Runnable>create(sink -> permits.acquire(sink))
 			.timeout(this.settings.queueTimeout(), Mono.error(() -> ProxyException.accountBusy(account, permits.limit)))
 			// a permit granted to a request that already timed out or went away is handed back
@@ -58,6 +62,17 @@ final class AccountPermits {
 
 		Permits(int limit) {
 			this.limit = limit;
+		}
+
+		/** @return a permit when a slot is free and nobody waits, else {@code null}; no timer, no sink */
+		Runnable tryAcquire() {
+			synchronized (this) {
+				if (this.used >= this.limit || !this.waiting.isEmpty()) {
+					return null;
+				}
+				this.used++;
+			}
+			return releaser();
 		}
 
 		/** Grants at once when a slot is free, else queues; never calls the sink while holding the lock. */

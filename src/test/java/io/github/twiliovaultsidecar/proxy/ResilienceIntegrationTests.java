@@ -17,10 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,6 +27,7 @@ import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.MutableClock;
+import io.github.twiliovaultsidecar.support.TestClockConfiguration;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -44,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its own breaker and bulkhead; the breaker's wait is driven by a test clock.
  */
 @RealVault
+@Import(TestClockConfiguration.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ResilienceIntegrationTests {
 
@@ -65,17 +65,6 @@ class ResilienceIntegrationTests {
 	private CapturingCaller caller;
 
 	private String account;
-
-	@TestConfiguration
-	static class Clocks {
-
-		@Bean
-		@Primary
-		MutableClock testClock() {
-			return MutableClock.startingNow();
-		}
-
-	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {

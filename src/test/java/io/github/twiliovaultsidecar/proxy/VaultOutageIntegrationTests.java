@@ -11,10 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +22,7 @@ import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.DedicatedVault;
 import io.github.twiliovaultsidecar.support.MutableClock;
+import io.github.twiliovaultsidecar.support.TestClockConfiguration;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -37,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clock), and heals without a restart when Vault is back.
  */
 @RealVault
+@Import(TestClockConfiguration.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class VaultOutageIntegrationTests {
 
@@ -55,17 +55,6 @@ class VaultOutageIntegrationTests {
 
 	@Autowired
 	MutableClock clock;
-
-	@TestConfiguration
-	static class Clocks {
-
-		@Bean
-		@Primary
-		MutableClock testClock() {
-			return MutableClock.startingNow();
-		}
-
-	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
