@@ -13,7 +13,6 @@ import org.springframework.security.oauth2.server.resource.web.server.authentica
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.SidecarException;
@@ -66,11 +65,7 @@ class SecurityConfiguration {
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.headers(headers -> headers.cache(ServerHttpSecurity.HeaderSpec.CacheSpec::disable));
 		if (!mode.isShared()) {
-			// Local mode trusts every caller on 127.0.0.1: no filter of the chain has work to do, so it
-			// matches no request (the request firewall in front of every chain still applies).
-			return http.securityMatcher(exchange -> ServerWebExchangeMatcher.MatchResult.notMatch())
-				.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
-				.build();
+			return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
 		}
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
 		bearer.setBearerTokenHeaderName(TOKEN_HEADER);
