@@ -133,11 +133,16 @@ public final class LeakDetector {
 		return false;
 	}
 
-	/** @return every {@value #WINDOW}-character window of {@code text} that ends at or after {@code firstSecret} */
+	/**
+	 * @return every {@value #WINDOW}-character window of {@code text} that holds a whole secret byte: it
+	 * ends two characters past {@code firstSecret} (a base64 character carries 6 bits, so the first one
+	 * touching the secret may share only a few bits with it, which a placeholder password can match)
+	 */
 	private static Set<String> windows(String text, int firstSecret) {
 		Set<String> windows = new LinkedHashSet<>();
+		int lastNeeded = (firstSecret == 0) ? 0 : firstSecret + 2;
 		for (int start = 0; start + WINDOW <= text.length(); start++) {
-			if (start + WINDOW - 1 >= firstSecret) {
+			if (start + WINDOW - 1 >= lastNeeded) {
 				windows.add(text.substring(start, start + WINDOW));
 			}
 		}
