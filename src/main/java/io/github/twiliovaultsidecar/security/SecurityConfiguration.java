@@ -11,6 +11,8 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.server.ServerWebExchange;
@@ -67,6 +69,9 @@ class SecurityConfiguration {
 		if (!mode.isShared()) {
 			return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
 		}
+		ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> write(exchange,
+				AccessDeniedException.unauthenticated(ex.getMessage()));
+		ServerAccessDeniedHandler forbidden = (exchange, ex) -> write(exchange, AccessDeniedException.forbidden());
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
 		bearer.setBearerTokenHeaderName(TOKEN_HEADER);
 		return http
@@ -79,13 +84,11 @@ class SecurityConfiguration {
 			.oauth2ResourceServer(server -> server.bearerTokenConverter(bearer)
 				.jwt(jwt -> {
 				})
-				.authenticationEntryPoint((exchange, ex) -> write(exchange,
-						AccessDeniedException.unauthenticated(ex.getMessage())))
-				.accessDeniedHandler((exchange, ex) -> write(exchange, AccessDeniedException.forbidden())))
+				.authenticationEntryPoint(unauthenticated)
+				.accessDeniedHandler(forbidden))
 			.exceptionHandling(handling -> handling
-				.authenticationEntryPoint((exchange, ex) -> write(exchange,
-						AccessDeniedException.unauthenticated(ex.getMessage())))
-				.accessDeniedHandler((exchange, ex) -> write(exchange, AccessDeniedException.forbidden())))
+				.authenticationEntryPoint(unauthenticated)
+				.accessDeniedHandler(forbidden))
 			.build();
 	}
 

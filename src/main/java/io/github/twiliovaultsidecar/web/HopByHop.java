@@ -24,27 +24,35 @@ public final class HopByHop {
 
 	/**
 	 * @param headers headers as received, not changed
-	 * @param alsoDropped more header names to leave out, compared case-insensitively
+	 * @param alsoDropped more header names to leave out; a set from {@link #caseInsensitive(List)}, or empty
 	 * @return a copy without hop-by-hop headers, the headers {@code Connection} names, and {@code alsoDropped}
 	 */
 	public static HttpHeaders without(HttpHeaders headers, Set<String> alsoDropped) {
-		Set<String> dropped = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-		dropped.addAll(HEADERS);
-		dropped.addAll(alsoDropped);
-		for (String connection : headers.getOrEmpty(HttpHeaders.CONNECTION)) {
-			for (String token : connection.split(",")) {
-				if (!token.isBlank()) {
-					dropped.add(token.strip().toLowerCase(Locale.ROOT));
-				}
-			}
-		}
+		Set<String> listed = connectionListed(headers);
 		HttpHeaders copy = new HttpHeaders();
 		headers.forEach((name, values) -> {
-			if (!dropped.contains(name)) {
+			if (!HEADERS.contains(name) && !alsoDropped.contains(name) && !listed.contains(name)) {
 				copy.addAll(name, values);
 			}
 		});
 		return copy;
+	}
+
+	/** @return the header names a {@code Connection} header lists (hop-by-hop too); empty, and allocation-free, without one */
+	private static Set<String> connectionListed(HttpHeaders headers) {
+		List<String> connection = headers.get(HttpHeaders.CONNECTION);
+		if (connection == null) {
+			return Set.of();
+		}
+		Set<String> listed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		for (String value : connection) {
+			for (String token : value.split(",")) {
+				if (!token.isBlank()) {
+					listed.add(token.strip().toLowerCase(Locale.ROOT));
+				}
+			}
+		}
+		return listed;
 	}
 
 	/** @return an unmodifiable case-insensitive set of header names */
