@@ -8,6 +8,7 @@ import java.util.Map;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -34,7 +35,20 @@ public final class ProblemDetails {
 			.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponse().setStatusCode(HttpStatus.valueOf(failure.status()));
 		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		closeIfBodyMayBeUnread(exchange);
 		return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+	}
+
+	/**
+	 * Asks for the connection to be closed after an error answer to a request that carried a body:
+	 * the body may not have been read (a 413, a refusal before the proxy read anything), and a client
+	 * that sent the next request on the same connection would have it read as the rest of this one.
+	 */
+	public static void closeIfBodyMayBeUnread(ServerWebExchange exchange) {
+		HttpHeaders request = exchange.getRequest().getHeaders();
+		if (request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		}
 	}
 
 	/**

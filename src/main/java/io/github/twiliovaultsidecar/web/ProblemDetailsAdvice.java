@@ -5,6 +5,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.SidecarException;
 
@@ -13,7 +14,8 @@ import io.github.twiliovaultsidecar.SidecarException;
 class ProblemDetailsAdvice {
 
 	@ExceptionHandler(SidecarException.class)
-	ResponseEntity<ProblemDetail> handle(SidecarException failure) {
+	ResponseEntity<ProblemDetail> handle(SidecarException failure, ServerWebExchange exchange) {
+		ProblemDetails.closeIfBodyMayBeUnread(exchange);
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(failure.status());
 		failure.retryAfterSeconds().ifPresent(seconds -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
 		return response.body(ProblemDetails.of(failure));
