@@ -12,8 +12,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.restclient.observation.ObservationRestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,8 +46,8 @@ class ObservabilityConfiguration {
 	}
 
 	@Bean
-	CacheObserver credentialCacheObserver(MeterRegistry registry) {
-		return new MeteredCacheObserver(registry);
+	CacheObserver credentialCacheObserver(MeterRegistry registry, ObjectProvider<Tracer> tracer) {
+		return new MeteredCacheObserver(registry, tracer.getIfUnique());
 	}
 
 	@Bean
@@ -60,7 +63,10 @@ class ObservabilityConfiguration {
 		};
 	}
 
-	/** Counts cache outcomes; restores the caller's observation (trace) on the Vault thread. */
+	/**
+	 * Counts cache outcomes; restores the caller's trace on the Vault thread: the observation of a
+	 * request Spring handled, or the span a proxied request put in the Reactor context.
+	 */
 	static final class MeteredCacheObserver implements CacheObserver {
 
 		private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
@@ -71,7 +77,10 @@ class ObservabilityConfiguration {
 
 		private final Map<Refresh, Counter> refreshes = new EnumMap<>(Refresh.class);
 
-		MeteredCacheObserver(MeterRegistry registry) {
+		private final Tracer tracer;
+
+		MeteredCacheObserver(MeterRegistry registry, Tracer tracer) {
+			this.tracer = tracer;
 			this.hits = cacheRequests(registry, "hit");
 			this.misses = cacheRequests(registry, "miss");
 			for (Refresh outcome : Refresh.values()) {
@@ -108,8 +117,10 @@ class ObservabilityConfiguration {
 		public <T> Mono<T> vaultCall(Callable<T> call) {
 			return Mono.deferContextual(context -> {
 				ContextSnapshot snapshot = SNAPSHOTS.captureFrom(context);
+				Span span = (this.tracer != null) ? context.getOrDefault(Span.class, null) : null;
 				return Mono.fromCallable(() -> {
-					try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+					try (ContextSnapshot.Scope scope = snapshot.setThreadLocals();
+							Tracer.SpanInScope inSpan = (span != null) ? this.tracer.withSpan(span) : null) {
 						return call.call();
 					}
 				});

@@ -1,7 +1,10 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -26,6 +29,14 @@ final class JsonRedactor {
 
 	private static final JsonFactory FACTORY = new JsonFactory();
 
+	/**
+	 * Byte patterns one of which every document naming a field of {@link #FIELDS} holds: a backslash
+	 * (a name may be spelled with escapes) or a field name's end with its closing quote.
+	 */
+	private static final byte[][] SIGNS_OF_A_FIELD = Stream.of("\\", "auth_token\"", "secret\"")
+		.map(sign -> sign.getBytes(StandardCharsets.US_ASCII))
+		.toArray(byte[][]::new);
+
 	private final JsonParser parser = FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty());
 
 	private final ByteArrayFeeder feeder = (ByteArrayFeeder) this.parser.nonBlockingInputFeeder();
@@ -37,6 +48,47 @@ final class JsonRedactor {
 	private boolean redactNextValue;
 
 	private int skipDepth;
+
+	/**
+	 * Whether a whole document may need rewriting. A document with no backslash spells its property
+	 * names literally, so one without any of {@link #SIGNS_OF_A_FIELD} names no field of
+	 * {@link #FIELDS} and passes unchanged, its length included.
+	 * @param document a complete JSON document
+	 * @return {@code false} only when the document certainly holds no redacted field
+	 */
+	static boolean mayNameAField(byte[] document) {
+		for (byte[] sign : SIGNS_OF_A_FIELD) {
+			if (indexOf(document, sign) >= 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** @return the rewritten document */
+	static byte[] redact(byte[] document) {
+		JsonRedactor redactor = new JsonRedactor();
+		byte[] head = redactor.feed(document);
+		byte[] tail = redactor.finish();
+		if (tail.length == 0) {
+			return head;
+		}
+		byte[] all = Arrays.copyOf(head, head.length + tail.length);
+		System.arraycopy(tail, 0, all, head.length, tail.length);
+		return all;
+	}
+
+	private static int indexOf(byte[] bytes, byte[] pattern) {
+		outer: for (int i = 0; i <= bytes.length - pattern.length; i++) {
+			for (int j = 0; j < pattern.length; j++) {
+				if (bytes[i + j] != pattern[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
 
 	/**
 	 * @param chunk the next bytes of the document

@@ -6,11 +6,13 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
@@ -22,9 +24,20 @@ import io.github.twiliovaultsidecar.store.StoreProperties;
 class ProxyConfiguration {
 
 	@Bean
-	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio,
-			ObjectProvider<WebClient.Builder> builder) {
-		return new UpstreamClient(properties, twilio, builder.getIfAvailable(WebClient::builder));
+	ProxyTracing proxyTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+		return new ProxyTracing(tracer.getIfUnique(), propagator.getIfUnique());
+	}
+
+	@Bean
+	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio, ProxyTracing tracing) {
+		return new UpstreamClient(properties, twilio, tracing);
+	}
+
+	/** Puts {@link ProxyEntry} in front of Spring's web handler chain. */
+	@Bean
+	WebHttpHandlerBuilderCustomizer proxyEntry(SigningProxy proxy, ProxyMetrics metrics, CallerAccess access,
+			ProxyTracing tracing) {
+		return builder -> builder.httpHandlerDecorator(next -> new ProxyEntry(next, proxy, metrics, access, tracing));
 	}
 
 	@Bean

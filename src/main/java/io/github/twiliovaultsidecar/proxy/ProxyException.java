@@ -91,5 +91,9 @@ public final class ProxyException extends SidecarException {
 				Map.of("host", host));
 	}
 
+	static ProxyException internal() {
+		return new ProxyException("internal-error", 500, "Internal error",
+				"The sidecar failed while handling the request; its log has the details", Map.of());
+	}
 
 }

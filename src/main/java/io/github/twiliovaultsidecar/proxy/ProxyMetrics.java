@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.twilio.InvalidTwilioInputException;
 import io.github.twiliovaultsidecar.twilio.Region;
@@ -68,11 +68,9 @@ final class ProxyMetrics {
 	 * are recorded, whatever wrote the response (the proxy or the problem-details advice).
 	 * @return the timing to put in the Reactor context
 	 */
-	ProxyTiming start(ServerWebExchange exchange) {
+	ProxyTiming start(HttpMethod requestMethod, ServerHttpResponse response) {
 		ProxyTiming timing = new ProxyTiming(System.nanoTime());
-		ServerHttpResponse response = exchange.getResponse();
-		String method = SigningProxy.METHODS.contains(exchange.getRequest().getMethod())
-				? exchange.getRequest().getMethod().name() : "other";
+		String method = SigningProxy.METHODS.contains(requestMethod) ? requestMethod.name() : "other";
 		response.beforeCommit(() -> {
 			long now = System.nanoTime();
 			long overhead = timing.overheadNanos(now);

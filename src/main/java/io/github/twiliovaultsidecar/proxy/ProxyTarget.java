@@ -8,7 +8,7 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
 /**
  * Where a caller's request goes: {@code /<twilio-host>/<path>?<query>} split and checked. The path
  * and query stay exactly as the caller encoded them; anything that could change their meaning on
- * the way (dot segments, encoded slashes or dots, bad percent-encoding, control characters) is
+ * the way (dot segments, encoded slashes or dots, path parameters, bad percent-encoding, control characters) is
  * rejected rather than normalized.
  *
  * @param host the parsed Twilio host
@@ -50,6 +50,9 @@ record ProxyTarget(TwilioHost host, String path, String query) {
 		if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || lower.contains("%25")
 				|| lower.indexOf('\\') >= 0) {
 			throw ProxyException.badPath("encoded slashes, backslashes, dots or percent signs are not allowed");
+		}
+		if (lower.indexOf(';') >= 0 || lower.contains("%3b")) {
+			throw ProxyException.badPath("path parameters (;) are not allowed: servers disagree on what they mean");
 		}
 		if (path.length() > 1) {
 			for (String segment : path.substring(1).split("/", -1)) {

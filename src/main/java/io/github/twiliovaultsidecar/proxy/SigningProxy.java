@@ -23,8 +23,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.server.ServerWebExchange;
+import org.springframework.http.client.reactive.ClientHttpResponse;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
@@ -87,8 +86,11 @@ final class SigningProxy {
 		this.clock = clock;
 	}
 
-	Mono<Void> forward(ServerWebExchange exchange) {
-		ServerHttpRequest request = exchange.getRequest();
+	/**
+	 * @param caller the authenticated caller ({@link CallerAccess#caller})
+	 * @return completion of the response; a failure before it started is a {@link io.github.twiliovaultsidecar.SidecarException}
+	 */
+	Mono<Void> forward(ServerHttpRequest request, ServerHttpResponse response, String caller) {
 		if (!METHODS.contains(request.getMethod())) {
 			return Mono.error(ProxyException.methodNotAllowed(request.getMethod().name()));
 		}
@@ -103,28 +105,26 @@ final class SigningProxy {
 		if (length > limit) {
 			return Mono.error(ProxyException.bodyTooLarge(limit));
 		}
-		Call call = new Call(exchange, target, key, this.clock.instant()
+		Call call = new Call(request, response, target, key, this.clock.instant()
 			.plus(this.resilience.timeouts().totalFor(key.region())));
-		return this.access.caller().flatMap(caller -> {
-			this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
-			auditOnCommit(call, caller);
-			return this.accounts.acquire(account)
-				.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
-					.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
-					.doFinally(signal -> permit.run()));
-		});
+		this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
+		auditOnCommit(call, caller);
+		return this.accounts.acquire(account)
+			.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
+				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
+				.doFinally(signal -> permit.run()));
 	}
 
 	/** Writes the audit line when the response to the caller starts, whatever produced it. */
 	private void auditOnCommit(Call call, String caller) {
 		long started = System.nanoTime();
-		ServerHttpResponse response = call.exchange.getResponse();
+		ServerHttpResponse response = call.response;
 		response.beforeCommit(() -> {
 			this.audit.proxied(caller, call.key.account().value(), call.key.region().code(),
-					call.exchange.getRequest().getMethod().name(), call.target.path(),
+					call.request.getMethod().name(), call.target.path(),
 					(response.getStatusCode() != null) ? response.getStatusCode().value() : 0,
 					(System.nanoTime() - started) / 1_000_000, call.version,
-					call.exchange.getRequest().getHeaders().getFirst("traceparent"));
+					call.request.getHeaders().getFirst("traceparent"));
 			return Mono.empty();
 		});
 	}
@@ -156,7 +156,7 @@ final class SigningProxy {
 		if (!breaker.tryAcquirePermission()) {
 			return Mono.error(ProxyException.regionUnavailable(host, this.guards.waitInOpen()));
 		}
-		ServerHttpRequest request = call.exchange.getRequest();
+		ServerHttpRequest request = call.request;
 		HttpMethod method = request.getMethod();
 		Duration remaining = Duration.between(this.clock.instant(), call.deadline);
 		if (remaining.isNegative() || remaining.isZero()) {
@@ -168,28 +168,28 @@ final class SigningProxy {
 		call.version = credential.version();
 		long started = System.nanoTime();
 		return this.upstream.exchange(method, host, call.target.pathAndQuery(), headers,
-				body.publisher(call.exchange.getResponse().bufferFactory()), firstByte, response -> {
-					int status = response.statusCode().value();
+				body.publisher(call.response.bufferFactory()), firstByte, response -> {
+					int status = response.getStatusCode().value();
 					record(breaker, started, status);
 					if (status == 401) {
-						return response.releaseBody().then(afterRejection(call, credential, body, attempt));
+						return UpstreamClient.releaseBody(response).then(afterRejection(call, credential, body, attempt));
 					}
 					if (RetryPolicy.needsBody(status)) {
-						return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap(bytes -> {
+						return DataBufferUtils.join(response.getBody()).map(SigningProxy::bytes).defaultIfEmpty(new byte[0]).flatMap(bytes -> {
 							Optional<Duration> wait = this.retries.afterResponse(method, status, twilioCode(bytes),
-									response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
+									response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
 									remaining(call), body.replayable());
 							return wait.isPresent() ? retry(call, credential, body, attempt, wait.get())
-									: relayBytes(call.exchange.getResponse(), response, bytes, credential.version());
+									: relayBytes(call.response, response, bytes, credential.version());
 						});
 					}
 					Optional<Duration> wait = this.retries.afterResponse(method, status, Optional.empty(),
-							response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
+							response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
 							remaining(call), body.replayable());
 					if (wait.isPresent()) {
-						return response.releaseBody().then(retry(call, credential, body, attempt, wait.get()));
+						return UpstreamClient.releaseBody(response).then(retry(call, credential, body, attempt, wait.get()));
 					}
-					return relay(call.exchange.getResponse(), response, credential.version(), host);
+					return relay(call.response, response, credential.version(), host);
 				})
 			.onErrorResume(UpstreamFailure.class, failure -> {
 				breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
@@ -244,24 +244,46 @@ final class SigningProxy {
 		}
 	}
 
-	private Mono<Void> relayBytes(ServerHttpResponse out, ClientResponse response, byte[] bytes, long version) {
-		out.setStatusCode(response.statusCode());
-		out.getHeaders().addAll(HeaderRules.callerResponse(response.headers().asHttpHeaders(), true, version));
-		Flux<DataBuffer> body = Flux.just(out.bufferFactory().wrap(bytes));
-		return out.writeWith(isJson(response.headers().asHttpHeaders().getContentType())
-				? redacted(body, out.bufferFactory()) : body);
+	private static byte[] bytes(DataBuffer joined) {
+		byte[] bytes = new byte[joined.readableByteCount()];
+		joined.read(bytes);
+		DataBufferUtils.release(joined);
+		return bytes;
 	}
 
-	private Mono<Void> relay(ServerHttpResponse out, ClientResponse response, long version, String host) {
-		HttpHeaders upstreamHeaders = response.headers().asHttpHeaders();
+	private Mono<Void> relayBytes(ServerHttpResponse out, ClientHttpResponse response, byte[] bytes, long version) {
+		boolean json = isJson(response.getHeaders().getContentType());
+		byte[] relayed = (json && JsonRedactor.mayNameAField(bytes)) ? JsonRedactor.redact(bytes) : bytes;
+		out.setStatusCode(response.getStatusCode());
+		out.getHeaders().addAll(HeaderRules.callerResponse(response.getHeaders(), relayed != bytes, version));
+		if (relayed != bytes) {
+			out.getHeaders().setContentLength(relayed.length);
+		}
+		return out.writeWith(Mono.just(out.bufferFactory().wrap(relayed)));
+	}
+
+	/**
+	 * Relays Twilio's answer. A JSON body is checked for secrets: one of known length up to the
+	 * replay limit is read whole and passes unchanged unless it may name a redacted field; any other
+	 * streams through the {@link JsonRedactor}.
+	 */
+	private Mono<Void> relay(ServerHttpResponse out, ClientHttpResponse response, long version, String host) {
+		HttpHeaders upstreamHeaders = response.getHeaders();
 		boolean json = isJson(upstreamHeaders.getContentType());
 		if (json && !isIdentity(upstreamHeaders.getFirst(HttpHeaders.CONTENT_ENCODING))) {
-			return response.releaseBody()
+			return UpstreamClient.releaseBody(response)
 				.then(Mono.error(ProxyException.unreadableResponse(host, "compressed JSON")));
 		}
-		out.setStatusCode(response.statusCode());
+		long length = upstreamHeaders.getContentLength();
+		if (json && length >= 0 && length <= this.properties.replayLimit().toBytes()) {
+			return DataBufferUtils.join(response.getBody(), (int) length + 1)
+				.map(SigningProxy::bytes)
+				.defaultIfEmpty(new byte[0])
+				.flatMap(bytes -> relayBytes(out, response, bytes, version));
+		}
+		out.setStatusCode(response.getStatusCode());
 		out.getHeaders().addAll(HeaderRules.callerResponse(upstreamHeaders, json, version));
-		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
+		Flux<DataBuffer> body = response.getBody();
 		return out.writeWith(json ? redacted(body, out.bufferFactory()) : body);
 	}
 
@@ -303,7 +325,9 @@ final class SigningProxy {
 	/** What every attempt of one caller request shares. */
 	private static final class Call {
 
-		final ServerWebExchange exchange;
+		final ServerHttpRequest request;
+
+		final ServerHttpResponse response;
 
 		final ProxyTarget target;
 
@@ -316,8 +340,10 @@ final class SigningProxy {
 
 		private long firstVersion = -1;
 
-		Call(ServerWebExchange exchange, ProxyTarget target, CredentialKey key, Instant deadline) {
-			this.exchange = exchange;
+		Call(ServerHttpRequest request, ServerHttpResponse response, ProxyTarget target, CredentialKey key,
+				Instant deadline) {
+			this.request = request;
+			this.response = response;
 			this.target = target;
 			this.key = key;
 			this.deadline = deadline;

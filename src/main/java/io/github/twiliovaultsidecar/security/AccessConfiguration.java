@@ -1,7 +1,9 @@
 package io.github.twiliovaultsidecar.security;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /** The audit log and the caller rules, used by the web service and the CLI alike. */
 @Configuration(proxyBeanMethods = false)
@@ -13,8 +15,9 @@ class AccessConfiguration {
 	}
 
 	@Bean
-	CallerAccess callerAccess(Mode mode, SecurityProperties properties, AuditLog audit) {
-		return new CallerAccess(mode, properties, audit);
+	CallerAccess callerAccess(Mode mode, SecurityProperties properties, AuditLog audit,
+			ObjectProvider<ReactiveJwtDecoder> tokens) {
+		return new CallerAccess(mode, properties, audit, mode.isShared() ? tokens.getIfAvailable() : null);
 	}
 
 }

@@ -1,12 +1,10 @@
 package io.github.twiliovaultsidecar.security;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The audit trail: one JSON line per proxied call and per denial on the {@value #LOGGER} logger.
@@ -22,7 +20,7 @@ public final class AuditLog {
 
 	private static final Pattern SID = Pattern.compile("(?<![A-Za-z0-9])([A-Z]{2})[0-9a-fA-F]{32}(?![0-9a-fA-F])");
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
 
 	/** @return the path with every SID replaced by its two-letter prefix in braces */
 	public static String template(String path) {
@@ -32,31 +30,31 @@ public final class AuditLog {
 	/** Records one proxied call as the caller saw it. */
 	public void proxied(String caller, String account, String region, String method, String path, int status,
 			long latencyMillis, long credentialVersion, String traceId) {
-		Map<String, Object> line = new LinkedHashMap<>();
-		line.put("event", "proxy");
-		line.put("caller", caller);
-		line.put("account", account);
-		line.put("region", region);
-		line.put("method", method);
-		line.put("path", template(path));
-		line.put("status", status);
-		line.put("latency_ms", latencyMillis);
-		line.put("credential_version", (credentialVersion > 0) ? credentialVersion : null);
-		line.put("trace_id", traceId);
-		write(line);
+		if (log.isInfoEnabled()) {
+			log.info(new Line("proxy").put("caller", caller)
+				.put("account", account)
+				.put("region", region)
+				.put("method", method)
+				.put("path", template(path))
+				.put("status", status)
+				.put("latency_ms", latencyMillis)
+				.put("credential_version", (credentialVersion > 0) ? credentialVersion : null)
+				.put("trace_id", traceId)
+				.end());
+		}
 	}
 
 	/** Records a refused call. */
 	public void denied(String caller, String method, String path, String account, String region, String reason) {
-		Map<String, Object> line = new LinkedHashMap<>();
-		line.put("event", "denied");
-		line.put("caller", caller);
-		line.put("account", account);
-		line.put("region", region);
-		line.put("method", method);
-		line.put("path", template(path));
-		line.put("reason", reason);
-		write(line);
+		if (log.isInfoEnabled()) {
+			log.info(new Line("denied").put("caller", caller)
+				.put("account", account)
+				.put("region", region)
+				.put("method", method)
+				.put("path", template(path))
+				.put("reason", reason)
+				.end());
+		}
 	}
 
 	/**
@@ -69,25 +67,51 @@ public final class AuditLog {
 	 * @param fingerprint the secret's fingerprint, {@code null} for none
 	 */
 	public void admin(String who, String action, String path, String outcome, Long version, String fingerprint) {
-		Map<String, Object> line = new LinkedHashMap<>();
-		line.put("event", "admin");
-		line.put("who", who);
-		line.put("action", action);
-		line.put("path", path);
-		line.put("outcome", outcome);
-		if (version != null) {
-			line.put("version", version);
+		if (log.isInfoEnabled()) {
+			Line line = new Line("admin").put("who", who).put("action", action).put("path", path).put("outcome", outcome);
+			if (version != null) {
+				line.put("version", version);
+			}
+			if (fingerprint != null) {
+				line.put("fingerprint", fingerprint);
+			}
+			log.info(line.end());
 		}
-		if (fingerprint != null) {
-			line.put("fingerprint", fingerprint);
-		}
-		write(line);
 	}
 
-	private static void write(Map<String, Object> line) {
-		if (log.isInfoEnabled()) {
-			log.info(JSON.writeValueAsString(line));
+	/**
+	 * One JSON object written member by member: the audit line is on every proxied request's path,
+	 * where building a map and serializing it showed in the benchmark profile. Strings are escaped
+	 * by Jackson's encoder.
+	 */
+	private static final class Line {
+
+		private final StringBuilder json = new StringBuilder(256);
+
+		Line(String event) {
+			this.json.append("{\"event\":\"").append(event).append('"');
 		}
+
+		Line put(String name, Object value) {
+			this.json.append(",\"").append(name).append("\":");
+			if (value == null) {
+				this.json.append("null");
+			}
+			else if (value instanceof Number) {
+				this.json.append(value);
+			}
+			else {
+				this.json.append('"');
+				ESCAPE.quoteAsString(value.toString(), this.json);
+				this.json.append('"');
+			}
+			return this;
+		}
+
+		String end() {
+			return this.json.append('}').toString();
+		}
+
 	}
 
 }

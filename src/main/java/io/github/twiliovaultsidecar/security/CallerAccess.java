@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Region;
@@ -23,6 +24,11 @@ public final class CallerAccess {
 	/** The caller name used in local mode, where the pod is the trust boundary. */
 	public static final String LOCAL_CALLER = "local";
 
+	/** The header that carries a caller's JWT in shared mode ({@code Authorization} carries Twilio's Basic auth). */
+	public static final String TOKEN_HEADER = HttpHeaders.PROXY_AUTHORIZATION;
+
+	private static final String BEARER = "Bearer ";
+
 	private final Mode mode;
 
 	private final SecurityProperties properties;
@@ -31,23 +37,49 @@ public final class CallerAccess {
 
 	private final AuditLog audit;
 
-	public CallerAccess(Mode mode, SecurityProperties properties, AuditLog audit) {
+	private final ReactiveJwtDecoder tokens;
+
+	/**
+	 * @param tokens decodes and validates caller JWTs (signature, issuer, audiences, expiry) as
+	 * configured under {@code spring.security.oauth2.resourceserver.jwt}; required in shared mode
+	 */
+	public CallerAccess(Mode mode, SecurityProperties properties, AuditLog audit, ReactiveJwtDecoder tokens) {
+		if (mode.isShared() && tokens == null) {
+			throw new IllegalStateException("sidecar.mode=shared needs spring.security.oauth2.resourceserver.jwt."
+					+ "jwk-set-uri (or issuer-uri) to validate caller tokens");
+		}
+		this.tokens = tokens;
 		this.mode = mode;
 		this.properties = properties;
 		this.audit = audit;
 		this.rules = properties.callers().stream().map(CompiledRule::new).toList();
 	}
 
-	/** @return the authenticated caller's name ({@code sub}), or {@link #LOCAL_CALLER} in local mode */
-	public Mono<String> caller() {
+	/**
+	 * @param headers the caller's request headers; in shared mode {@code Proxy-Authorization: Bearer <JWT>}
+	 * @return the authenticated caller's name (the token's {@code sub}), or {@link #LOCAL_CALLER} in local mode
+	 * @throws AccessDeniedException (as the Mono's error) when the token is missing or not valid
+	 */
+	public Mono<String> caller(HttpHeaders headers) {
 		if (!this.mode.isShared()) {
 			return Mono.just(LOCAL_CALLER);
 		}
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.filter(Authentication::isAuthenticated)
-			.map(Authentication::getName)
-			.switchIfEmpty(Mono.error(() -> AccessDeniedException.unauthenticated("no caller token")));
+		String value = headers.getFirst(TOKEN_HEADER);
+		if (value == null) {
+			return Mono.error(AccessDeniedException.unauthenticated("no caller token"));
+		}
+		if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			return Mono.error(AccessDeniedException.unauthenticated(TOKEN_HEADER + " is not a Bearer token"));
+		}
+		String token = value.substring(BEARER.length()).strip();
+		if (token.isEmpty()) {
+			return Mono.error(AccessDeniedException.unauthenticated("the Bearer token is empty"));
+		}
+		return this.tokens.decode(token)
+			.onErrorMap(JwtException.class, ex -> AccessDeniedException.unauthenticated((ex instanceof JwtValidationException)
+					? ex.getMessage() : "the token could not be read or its signature checked"))
+			.flatMap(jwt -> (jwt.getSubject() != null) ? Mono.just(jwt.getSubject())
+					: Mono.error(AccessDeniedException.unauthenticated("the token has no sub claim")));
 	}
 
 	/**

@@ -5,7 +5,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -32,9 +31,6 @@ import io.github.twiliovaultsidecar.web.ProblemDetails;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
-
-	/** The header that carries a caller's JWT in shared mode. */
-	static final String TOKEN_HEADER = HttpHeaders.PROXY_AUTHORIZATION;
 
 	/**
 	 * No observation (span and timer) per security filter: the request already has one for the whole
@@ -73,7 +69,7 @@ class SecurityConfiguration {
 				AccessDeniedException.unauthenticated(ex.getMessage()));
 		ServerAccessDeniedHandler forbidden = (exchange, ex) -> write(exchange, AccessDeniedException.forbidden());
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
-		bearer.setBearerTokenHeaderName(TOKEN_HEADER);
+		bearer.setBearerTokenHeaderName(CallerAccess.TOKEN_HEADER);
 		return http
 			.authorizeExchange(exchanges -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()

@@ -7,11 +7,13 @@ import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.http.client.reactive.ClientHttpResponse;
 
 import io.github.twiliovaultsidecar.SidecarException;
 import io.github.twiliovaultsidecar.proxy.UpstreamClient;
@@ -31,6 +33,8 @@ final class TwilioAccounts {
 	static final String API_BASE = "/2010-04-01";
 
 	/** Longest wait for Twilio's answer to a verification or listing call. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private static final java.time.Duration VERIFY_TIMEOUT = java.time.Duration.ofSeconds(15);
 
 	private final UpstreamClient upstream;
@@ -125,14 +129,17 @@ final class TwilioAccounts {
 		headers.setAccept(List.of(MediaType.APPLICATION_JSON));
 		return this.upstream
 			.exchange(HttpMethod.GET, host.hostName(), pathAndQuery, headers, Flux.empty(), VERIFY_TIMEOUT,
-					(ClientResponse response) -> {
-						int status = response.statusCode().value();
+					(ClientHttpResponse response) -> {
+						int status = response.getStatusCode().value();
 						if (status / 100 != 2) {
-							return response.releaseBody().then(Mono.just(new Answer(status, null)));
+							return UpstreamClient.releaseBody(response).then(Mono.just(new Answer(status, null)));
 						}
-						return response.bodyToMono(JsonNode.class)
-							.map(body -> new Answer(status, body))
-							.defaultIfEmpty(new Answer(status, null));
+						return DataBufferUtils.join(response.getBody()).map(body -> {
+							byte[] bytes = new byte[body.readableByteCount()];
+							body.read(bytes);
+							DataBufferUtils.release(body);
+							return new Answer(status, JSON.readTree(bytes));
+						}).defaultIfEmpty(new Answer(status, null));
 					})
 			.onErrorMap(ex -> !(ex instanceof SeedingException), ex -> SeedingException.twilioFailed(host.hostName(),
 					(ex instanceof SidecarException) ? "unreachable or timed out" : ex.getClass().getSimpleName()));

@@ -26,7 +26,7 @@ import io.github.twiliovaultsidecar.SidecarException;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class MessageFraming implements WebFilter {
+public class MessageFraming implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -42,7 +42,7 @@ class MessageFraming implements WebFilter {
 	 * @param headers request headers as received
 	 * @return why the body length is ambiguous, empty when it is not
 	 */
-	static Optional<String> ambiguity(HttpHeaders headers) {
+	public static Optional<String> ambiguity(HttpHeaders headers) {
 		List<String> encodings = headers.getOrEmpty(HttpHeaders.TRANSFER_ENCODING);
 		if (encodings.isEmpty()) {
 			return Optional.empty();
@@ -59,9 +59,9 @@ class MessageFraming implements WebFilter {
 	}
 
 	/** The problem for an ambiguous request. */
-	static final class AmbiguousFraming extends SidecarException {
+	public static final class AmbiguousFraming extends SidecarException {
 
-		AmbiguousFraming(String reason) {
+		public AmbiguousFraming(String reason) {
 			super("ambiguous-request-framing", 400, "Ambiguous request framing",
 					"The request body length is ambiguous: " + reason, Map.of(), null);
 		}

@@ -12,6 +12,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.SidecarException;
@@ -31,12 +33,25 @@ public final class ProblemDetails {
 	 * @return completion of the write
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, SidecarException failure) {
-		byte[] body = JSON.writeValueAsString(asMap(failure, exchange.getRequest().getPath().value()))
-			.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponse().setStatusCode(HttpStatus.valueOf(failure.status()));
-		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		closeIfBodyMayBeUnread(exchange);
-		return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+		return write(exchange.getRequest(), exchange.getResponse(), failure);
+	}
+
+	/**
+	 * Writes the problem detail as the response, with {@code Retry-After} when the failure has one,
+	 * for code that answers outside Spring's handler chain (the proxy's entry point).
+	 * @param request the request answered
+	 * @param response its response, not committed yet
+	 * @param failure the failure, not {@code null}
+	 * @return completion of the write
+	 */
+	public static Mono<Void> write(ServerHttpRequest request, ServerHttpResponse response, SidecarException failure) {
+		byte[] body = JSON.writeValueAsBytes(asMap(failure, request.getPath().value()));
+		response.setStatusCode(HttpStatus.valueOf(failure.status()));
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		failure.retryAfterSeconds().ifPresent(seconds -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+		closeIfBodyMayBeUnread(request.getHeaders(), headers);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
 	/**
@@ -45,9 +60,12 @@ public final class ProblemDetails {
 	 * that sent the next request on the same connection would have it read as the rest of this one.
 	 */
 	public static void closeIfBodyMayBeUnread(ServerWebExchange exchange) {
-		HttpHeaders request = exchange.getRequest().getHeaders();
+		closeIfBodyMayBeUnread(exchange.getRequest().getHeaders(), exchange.getResponse().getHeaders());
+	}
+
+	private static void closeIfBodyMayBeUnread(HttpHeaders request, HttpHeaders response) {
 		if (request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+			response.set(HttpHeaders.CONNECTION, "close");
 		}
 	}
 

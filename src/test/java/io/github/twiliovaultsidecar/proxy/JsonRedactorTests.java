@@ -49,6 +49,32 @@ class JsonRedactorTests {
 	}
 
 	@Test
+	void aWholeDocumentIsRewrittenWhenItMayNameAFieldEvenThroughEscapes() {
+		for (String field : JsonRedactor.FIELDS) {
+			for (int escaped = -1; escaped < field.length(); escaped++) {
+				String name = (escaped < 0) ? field : field.substring(0, escaped)
+						+ String.format("\\u%04x", (int) field.charAt(escaped)) + field.substring(escaped + 1);
+				byte[] document = ("{\"sid\":\"AC1\", \"" + name + "\" : \"hidden-value\"}").getBytes(StandardCharsets.UTF_8);
+				assertThat(JsonRedactor.mayNameAField(document)).as(name).isTrue();
+				assertThat(new String(JsonRedactor.redact(document), StandardCharsets.UTF_8)).as(name)
+					.doesNotContain("hidden-value")
+					.contains("[redacted]");
+			}
+		}
+	}
+
+	@Test
+	void aDocumentWithoutAnySignOfAFieldPassesUnchanged() {
+		String page = ACCOUNT_PAGE.replace("auth_token\":", "token_hint\":").replace("\"secret\":", "\"other\":")
+			.replace("auth_token in a value", "a token in a value");
+		byte[] document = page.getBytes(StandardCharsets.UTF_8);
+		assertThat(JsonRedactor.mayNameAField(document)).isFalse();
+		assertThat(JSON.readTree(JsonRedactor.redact(document))).isEqualTo(JSON.readTree(document));
+		assertThat(JsonRedactor.mayNameAField("{\"note\":\"a \\\"quoted\\\" word\"}".getBytes(StandardCharsets.UTF_8)))
+			.as("any backslash").isTrue();
+	}
+
+	@Test
 	void leavesAnEmptyBodyEmpty() {
 		assertThat(redact("", 10)).isEmpty();
 	}

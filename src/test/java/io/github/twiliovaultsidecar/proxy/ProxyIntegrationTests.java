@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,7 +142,8 @@ class ProxyIntegrationTests {
 				"/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + ".json", null);
 		assertThat(fetched.statusCode()).isEqualTo(200);
 		assertThat(JSON.readTree(fetched.body()).get("auth_token").asString()).isEqualTo("[redacted]");
-		assertThat(fetched.headers().firstValue("Content-Length")).isEmpty();
+		assertThat(fetched.headers().firstValue("Content-Length")).as("the length of the rewritten body")
+			.hasValue(Integer.toString(fetched.body().getBytes(StandardCharsets.UTF_8).length));
 		HttpResponse<String> list = caller.send("GET", "/api.dublin.ie1.twilio.com/2010-04-01/Accounts.json", null,
 				"Authorization", CapturingCaller.basic(this.account, "placeholder"));
 		JsonNode accounts = JSON.readTree(list.body()).get("accounts");

@@ -32,7 +32,7 @@ class ProxyRulesTests {
 	@ValueSource(strings = { "/api.twilio.com/2010-04-01/../x", "/api.twilio.com/./x", "/api.twilio.com/a/%2e%2e/x",
 			"/api.twilio.com/a/%2E%2E/x", "/api.twilio.com/a%2fb", "/api.twilio.com/a%2Fb", "/api.twilio.com/a%5cb",
 			"/api.twilio.com/a\\b", "/api.twilio.com/a%zz", "/api.twilio.com/a%2", "/api.twilio.com/a%00b",
-			"/api.twilio.com/a%0d%0ab", "/api.twilio.com//x", "/api.twilio.com/a%252e%252e/x", "/api%2etwilio.com/x",
+			"/api.twilio.com/a%0d%0ab", "/api.twilio.com//x", "/api.twilio.com/2010-04-01/Accounts.json;jsessionid=x", "/api.twilio.com/a%3bb", "/api.twilio.com/a%252e%252e/x", "/api%2etwilio.com/x",
 			"/api.twilio.com/a b", "/api.twilio.com/caf\u00e9" })
 	void rejectsPathsThatCouldBeReadTwoWays(String path) {
 		assertThatThrownBy(() -> ProxyTarget.parse(path, null, API)).isInstanceOfSatisfying(ProxyException.class,

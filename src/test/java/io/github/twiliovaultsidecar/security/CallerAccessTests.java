@@ -6,6 +6,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
@@ -23,7 +28,16 @@ class CallerAccessTests {
 	private static final String SENDER = "system:serviceaccount:payments:sms-sender";
 
 	private static CallerAccess access(Mode.Kind mode, Set<String> allowSensitive, SecurityProperties.CallerRule... rules) {
-		return new CallerAccess(new Mode(mode), new SecurityProperties(List.of(rules), allowSensitive), new AuditLog());
+		return new CallerAccess(new Mode(mode), new SecurityProperties(List.of(rules), allowSensitive), new AuditLog(),
+				CallerAccessTests::decode);
+	}
+
+	/** Stands in for the JWT decoder: {@code good:<sub>} decodes to a token for {@code sub}, anything else is refused. */
+	private static Mono<Jwt> decode(String token) {
+		if (!token.startsWith("good:")) {
+			return Mono.error(new BadJwtException("malformed"));
+		}
+		return Mono.just(Jwt.withTokenValue(token).header("alg", "RS256").subject(token.substring(5)).build());
 	}
 
 	private static SecurityProperties.CallerRule rule(String subject, String account, String region, String operation) {
@@ -127,6 +141,26 @@ class CallerAccessTests {
 			.doesNotContain(basic)
 			.doesNotContain("eyJhbGciOiJSUzI1NiJ9")
 			.contains(SecretMasking.MASK);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = { "no header |", "Basic credentials | Basic dXNlcjpwYXNz",
+			"empty Bearer | Bearer ", "a token the decoder refuses | Bearer not-a-jwt" })
+	void sharedModeRefusesACallerWithoutAValidBearerToken(String name, String value) {
+		HttpHeaders headers = new HttpHeaders();
+		if (value != null) {
+			headers.set(CallerAccess.TOKEN_HEADER, value);
+		}
+		assertThatThrownBy(() -> access(Mode.Kind.SHARED, Set.of()).caller(headers).block())
+			.isInstanceOfSatisfying(AccessDeniedException.class, denied -> assertThat(denied.status()).isEqualTo(401));
+	}
+
+	@Test
+	void theCallerIsTheTokensSubjectInSharedModeAndLocalInLocalMode() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(CallerAccess.TOKEN_HEADER, "bearer good:" + SENDER);
+		assertThat(access(Mode.Kind.SHARED, Set.of()).caller(headers).block()).isEqualTo(SENDER);
+		assertThat(access(Mode.Kind.LOCAL, Set.of()).caller(new HttpHeaders()).block()).isEqualTo(CallerAccess.LOCAL_CALLER);
 	}
 
 }

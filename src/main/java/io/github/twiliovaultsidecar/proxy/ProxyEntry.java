@@ -1,0 +1,106 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import io.micrometer.tracing.Span;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+
+import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.security.CallerAccess;
+import io.github.twiliovaultsidecar.web.MessageFraming;
+import io.github.twiliovaultsidecar.web.ProblemDetails;
+
+/**
+ * The proxy's entry point, placed in front of Spring's web handler chain: a request whose first path
+ * segment holds a dot ({@code METHOD /<twilio-host>/<path>?<query>}) is handled here, anything else
+ * ({@code /actuator}, {@code /admin}, {@code /webhooks}) goes on to Spring's chain.
+ * <p>
+ * A proxied request pays only for what the proxy needs: framing check, caller authentication (a JWT
+ * in shared mode), the signing proxy, its meters, audit line and span. Spring's dispatcher, filter
+ * chain and per-request observations were most of the sidecar's cost per request in the benchmark
+ * profile. What those gave the proxy path is done here: failures become problem details, the strict
+ * path rules live in {@link ProxyTarget}, the method allow-list in {@link SigningProxy}.
+ */
+final class ProxyEntry implements HttpHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProxyEntry.class);
+
+	private final HttpHandler next;
+
+	private final SigningProxy proxy;
+
+	private final ProxyMetrics metrics;
+
+	private final CallerAccess access;
+
+	private final ProxyTracing tracing;
+
+	ProxyEntry(HttpHandler next, SigningProxy proxy, ProxyMetrics metrics, CallerAccess access, ProxyTracing tracing) {
+		this.next = next;
+		this.proxy = proxy;
+		this.metrics = metrics;
+		this.access = access;
+		this.tracing = tracing;
+	}
+
+	/** @return whether {@code path}'s first segment holds a dot, i.e. names a Twilio host */
+	static boolean isProxyPath(String path) {
+		for (int i = 1; i < path.length(); i++) {
+			char c = path.charAt(i);
+			if (c == '.') {
+				return true;
+			}
+			if (c == '/') {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
+		if (!isProxyPath(request.getPath().value())) {
+			return this.next.handle(request, response);
+		}
+		HttpMethod method = request.getMethod();
+		HttpHeaders headers = request.getHeaders();
+		ProxyTiming timing = this.metrics.start(method, response);
+		Span span = this.tracing.server(method, headers);
+		Mono<Void> handled = Mono.defer(() -> {
+			String ambiguity = MessageFraming.ambiguity(headers).orElse(null);
+			if (ambiguity != null) {
+				response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+				return Mono.error(new MessageFraming.AmbiguousFraming(ambiguity));
+			}
+			return this.access.caller(headers).flatMap(caller -> this.proxy.forward(request, response, caller));
+		}).onErrorResume(failure -> answer(request, response, failure));
+		if (span != null) {
+			handled = handled.doFinally(signal -> this.tracing.end(span, statusOf(response)))
+				.contextWrite(context -> context.put(Span.class, span));
+		}
+		return handled.contextWrite(context -> context.put(ProxyTiming.class, timing));
+	}
+
+	private static Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, Throwable failure) {
+		if (response.isCommitted()) {
+			// Part of the answer is on its way: the connection is closed to show it is incomplete.
+			return Mono.error(failure);
+		}
+		if (failure instanceof SidecarException known) {
+			return ProblemDetails.write(request, response, known);
+		}
+		log.error("Proxying {} failed", request.getMethod(), failure);
+		return ProblemDetails.write(request, response, ProxyException.internal());
+	}
+
+	private static int statusOf(ServerHttpResponse response) {
+		return (response.getStatusCode() != null) ? response.getStatusCode().value() : 200;
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.github.twiliovaultsidecar.proxy;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import reactor.util.context.ContextView;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Spans of proxied requests, made with the tracer directly: one server span per request (continuing
+ * a caller's W3C {@code traceparent}), one client span per upstream attempt whose context travels to
+ * Twilio in {@code traceparent}, and the server span carried in the Reactor context under
+ * {@link Span} so Vault calls join the trace. A span whose trace is not sampled costs little more
+ * than its ids; span attributes never hold an account, a path or a token.
+ */
+public final class ProxyTracing {
+
+	/** No tracer: no spans, nothing propagated. */
+	public static final ProxyTracing OFF = new ProxyTracing(null, null);
+
+	/** The {@code uri} attribute of a proxied request's span: the route, never the path. */
+	static final String ROUTE = "/{twilio-host}/**";
+
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
+	/**
+	 * @param tracer the application's tracer, {@code null} when tracing is off
+	 * @param propagator its propagator, {@code null} when tracing is off
+	 */
+	public ProxyTracing(Tracer tracer, Propagator propagator) {
+		this.tracer = (tracer != null && propagator != null) ? tracer : null;
+		this.propagator = propagator;
+	}
+
+	/** @return a started server span for a proxied request, {@code null} when tracing is off */
+	Span server(HttpMethod method, HttpHeaders callerHeaders) {
+		if (this.tracer == null) {
+			return null;
+		}
+		return this.propagator.extract(callerHeaders, HttpHeaders::getFirst)
+			.kind(Span.Kind.SERVER)
+			.name("proxy " + method.name())
+			.tag("method", method.name())
+			.tag("uri", ROUTE)
+			.start();
+	}
+
+	/**
+	 * @return a started client span, child of the server span in {@code context}; {@code null} when
+	 * tracing is off or the server span's trace is not sampled (nothing would record it)
+	 */
+	Span upstream(ContextView context, HttpMethod method, String host) {
+		if (this.tracer == null) {
+			return null;
+		}
+		Span parent = context.getOrDefault(Span.class, null);
+		Span.Builder builder = this.tracer.spanBuilder();
+		if (parent != null) {
+			if (!Boolean.TRUE.equals(parent.context().sampled())) {
+				return null;
+			}
+			builder.setParent(parent.context());
+		}
+		return builder.kind(Span.Kind.CLIENT)
+			.name("twilio " + method.name())
+			.remoteServiceName("twilio")
+			.tag("method", method.name())
+			.tag("host", host)
+			.start();
+	}
+
+	/**
+	 * Puts the trace into the upstream request as {@code traceparent}: the client span's context, else
+	 * the server span's, so Twilio's side of an unsampled trace still carries its id.
+	 */
+	void inject(ContextView context, Span upstream, HttpHeaders headers) {
+		Span span = (upstream != null) ? upstream : context.getOrDefault(Span.class, null);
+		if (span != null && this.tracer != null) {
+			this.propagator.inject(span.context(), headers, HttpHeaders::set);
+		}
+	}
+
+	/** Ends {@code span} with the status Twilio or the sidecar answered. */
+	void end(Span span, int status) {
+		if (span != null) {
+			span.tag("status", Integer.toString(status)).end();
+		}
+	}
+
+	/** Ends {@code span} with a failure: only its type is recorded, never its message. */
+	void end(Span span, Throwable failure) {
+		if (span != null) {
+			span.tag("error", failure.getClass().getSimpleName()).end();
+		}
+	}
+
+}
