@@ -35,25 +35,24 @@ final class HeaderRules {
 	 * @param caller the caller's request headers
 	 * @param twilioHost the upstream hostname, sent as {@code Host}
 	 * @param authorization the signed {@code Authorization} value
-	 * @return the headers to send upstream
+	 * @param into the headers to send upstream, which get the caller's allowed headers, {@code Host}
+	 * and {@code Authorization}
 	 */
-	static HttpHeaders upstreamRequest(HttpHeaders caller, String twilioHost, String authorization) {
-		HttpHeaders out = HopByHop.without(caller, CALLER_ONLY);
-		out.set(HttpHeaders.HOST, twilioHost);
-		out.set(HttpHeaders.AUTHORIZATION, authorization);
-		return out;
+	static void upstreamRequest(HttpHeaders caller, String twilioHost, String authorization, HttpHeaders into) {
+		HopByHop.copy(caller, CALLER_ONLY, into);
+		into.set(HttpHeaders.HOST, twilioHost);
+		into.set(HttpHeaders.AUTHORIZATION, authorization);
 	}
 
 	/**
 	 * @param upstream Twilio's response headers
-	 * @param bodyRewritten whether the body is rewritten, so its length is no longer known
+	 * @param bodyRewritten whether the body is rewritten, so its length is no longer Twilio's
 	 * @param credentialVersion the KV version used
-	 * @return the headers to send to the caller
+	 * @param into the headers sent to the caller
 	 */
-	static HttpHeaders callerResponse(HttpHeaders upstream, boolean bodyRewritten, long credentialVersion) {
-		HttpHeaders out = HopByHop.without(upstream, bodyRewritten ? LENGTH : Set.of());
-		out.set(CREDENTIAL_VERSION, Long.toString(credentialVersion));
-		return out;
+	static void callerResponse(HttpHeaders upstream, boolean bodyRewritten, long credentialVersion, HttpHeaders into) {
+		HopByHop.copy(upstream, bodyRewritten ? LENGTH : Set.of(), into);
+		into.set(CREDENTIAL_VERSION, Long.toString(credentialVersion));
 	}
 
 }

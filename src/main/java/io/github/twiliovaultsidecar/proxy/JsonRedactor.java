@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -29,12 +28,9 @@ final class JsonRedactor {
 
 	private static final JsonFactory FACTORY = new JsonFactory();
 
-	/**
-	 * Byte patterns one of which every document naming a field of {@link #FIELDS} holds: a backslash
-	 * (a name may be spelled with escapes) or a field name's end with its closing quote.
-	 */
-	private static final byte[][] SIGNS_OF_A_FIELD = Stream.of("\\", "auth_token\"", "secret\"")
-		.map(sign -> sign.getBytes(StandardCharsets.US_ASCII))
+	/** The names of {@link #FIELDS} as bytes, for {@link #mayNameAField}. */
+	private static final byte[][] FIELD_NAMES = FIELDS.stream()
+		.map(name -> name.getBytes(StandardCharsets.US_ASCII))
 		.toArray(byte[][]::new);
 
 	private final JsonParser parser = FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty());
@@ -50,15 +46,26 @@ final class JsonRedactor {
 	private int skipDepth;
 
 	/**
-	 * Whether a whole document may need rewriting. A document with no backslash spells its property
-	 * names literally, so one without any of {@link #SIGNS_OF_A_FIELD} names no field of
-	 * {@link #FIELDS} and passes unchanged, its length included.
+	 * Whether a whole document may need rewriting, in one pass over its bytes. A document with no
+	 * backslash spells its property names literally, so one in which no quote closes a name of
+	 * {@link #FIELDS} holds none of them and passes unchanged, its length included; a backslash (a
+	 * name could be spelled with escapes) always means rewriting.
 	 * @param document a complete JSON document
 	 * @return {@code false} only when the document certainly holds no redacted field
 	 */
 	static boolean mayNameAField(byte[] document) {
-		for (byte[] sign : SIGNS_OF_A_FIELD) {
-			if (indexOf(document, sign) >= 0) {
+		for (int i = 0; i < document.length; i++) {
+			byte b = document[i];
+			if (b == '\\' || (b == '"' && endsWithAFieldName(document, i))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean endsWithAFieldName(byte[] document, int quote) {
+		for (byte[] name : FIELD_NAMES) {
+			if (quote >= name.length && Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
 				return true;
 			}
 		}
@@ -76,18 +83,6 @@ final class JsonRedactor {
 		byte[] all = Arrays.copyOf(head, head.length + tail.length);
 		System.arraycopy(tail, 0, all, head.length, tail.length);
 		return all;
-	}
-
-	private static int indexOf(byte[] bytes, byte[] pattern) {
-		outer: for (int i = 0; i <= bytes.length - pattern.length; i++) {
-			for (int j = 0; j < pattern.length; j++) {
-				if (bytes[i + j] != pattern[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.util.List;
+
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -27,6 +29,8 @@ public final class ProxyTracing {
 
 	private final Propagator propagator;
 
+	private final List<String> fields;
+
 	/**
 	 * @param tracer the application's tracer, {@code null} when tracing is off
 	 * @param propagator its propagator, {@code null} when tracing is off
@@ -34,6 +38,7 @@ public final class ProxyTracing {
 	public ProxyTracing(Tracer tracer, Propagator propagator) {
 		this.tracer = (tracer != null && propagator != null) ? tracer : null;
 		this.propagator = propagator;
+		this.fields = (propagator != null) ? List.copyOf(propagator.fields()) : List.of();
 	}
 
 	/** @return a started server span for a proxied request, {@code null} when tracing is off */
@@ -41,12 +46,23 @@ public final class ProxyTracing {
 		if (this.tracer == null) {
 			return null;
 		}
-		return this.propagator.extract(callerHeaders, HttpHeaders::getFirst)
-			.kind(Span.Kind.SERVER)
+		Span.Builder builder = carriesTrace(callerHeaders)
+				? this.propagator.extract(callerHeaders, HttpHeaders::getFirst) : this.tracer.spanBuilder();
+		return builder.kind(Span.Kind.SERVER)
 			.name("proxy " + method.name())
 			.tag("method", method.name())
 			.tag("uri", ROUTE)
 			.start();
+	}
+
+	/** @return whether a header the propagator reads (e.g. {@code traceparent}) is present */
+	private boolean carriesTrace(HttpHeaders headers) {
+		for (String field : this.fields) {
+			if (headers.containsHeader(field)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -164,10 +164,10 @@ final class SigningProxy {
 			return Mono.error(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, host, null).toProblem());
 		}
 		Duration firstByte = min(this.resilience.timeouts().firstByteFor(call.key.region()), remaining);
-		HttpHeaders headers = HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization());
 		call.version = credential.version();
 		long started = System.nanoTime();
-		return this.upstream.exchange(method, host, call.target.pathAndQuery(), headers,
+		return this.upstream.exchange(method, host, call.target.pathAndQuery(),
+				headers -> HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization(), headers),
 				body.publisher(call.response.bufferFactory()), firstByte, response -> {
 					int status = response.getStatusCode().value();
 					record(breaker, started, status);
@@ -255,7 +255,7 @@ final class SigningProxy {
 		boolean json = isJson(response.getHeaders().getContentType());
 		byte[] relayed = (json && JsonRedactor.mayNameAField(bytes)) ? JsonRedactor.redact(bytes) : bytes;
 		out.setStatusCode(response.getStatusCode());
-		out.getHeaders().addAll(HeaderRules.callerResponse(response.getHeaders(), relayed != bytes, version));
+		HeaderRules.callerResponse(response.getHeaders(), relayed != bytes, version, out.getHeaders());
 		if (relayed != bytes) {
 			out.getHeaders().setContentLength(relayed.length);
 		}
@@ -282,7 +282,7 @@ final class SigningProxy {
 				.flatMap(bytes -> relayBytes(out, response, bytes, version));
 		}
 		out.setStatusCode(response.getStatusCode());
-		out.getHeaders().addAll(HeaderRules.callerResponse(upstreamHeaders, json, version));
+		HeaderRules.callerResponse(upstreamHeaders, json, version, out.getHeaders());
 		Flux<DataBuffer> body = response.getBody();
 		return out.writeWith(json ? redacted(body, out.bufferFactory()) : body);
 	}

@@ -2,6 +2,7 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.micrometer.tracing.Span;
@@ -77,19 +78,19 @@ public final class UpstreamClient {
 	 * Sends one request and hands the response to {@code handler}, which must consume or release its
 	 * body; when the handler fails or is cancelled first, the body is released here.
 	 * @param host the Twilio hostname, for the URL and in errors
-	 * @param headers the complete request headers, {@code Host} included
+	 * @param headers writes the complete request headers, {@code Host} included
 	 * @param firstByteTimeout longest wait for the response headers
 	 * @return what {@code handler} returns; a failure before the response headers arrived becomes an
 	 * {@link UpstreamFailure}
 	 */
-	public <T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, HttpHeaders headers,
+	public <T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, Consumer<HttpHeaders> headers,
 			Publisher<DataBuffer> body, Duration firstByteTimeout, Function<ClientHttpResponse, Mono<T>> handler) {
 		return Mono.deferContextual(context -> {
 			ProxyTiming timing = context.getOrDefault(ProxyTiming.class, null);
 			Span span = this.tracing.upstream(context, method, host);
 			long sent = System.nanoTime();
 			return this.connector.connect(method, uri(host, pathAndQuery), request -> {
-				request.getHeaders().addAll(headers);
+				headers.accept(request.getHeaders());
 				this.tracing.inject(context, span, request.getHeaders());
 				request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout);
 				return request.writeWith(body);

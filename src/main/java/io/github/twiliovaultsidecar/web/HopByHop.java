@@ -28,14 +28,25 @@ public final class HopByHop {
 	 * @return a copy without hop-by-hop headers, the headers {@code Connection} names, and {@code alsoDropped}
 	 */
 	public static HttpHeaders without(HttpHeaders headers, Set<String> alsoDropped) {
-		Set<String> listed = connectionListed(headers);
 		HttpHeaders copy = new HttpHeaders();
+		copy(headers, alsoDropped, copy);
+		return copy;
+	}
+
+	/**
+	 * Adds the headers {@link #without} keeps to {@code into}, e.g. a request or response about to
+	 * be sent, without an intermediate copy.
+	 * @param headers headers as received, not changed
+	 * @param alsoDropped more header names to leave out; a set from {@link #caseInsensitive(List)}, or empty
+	 * @param into where the kept headers are added
+	 */
+	public static void copy(HttpHeaders headers, Set<String> alsoDropped, HttpHeaders into) {
+		Set<String> listed = connectionListed(headers);
 		headers.forEach((name, values) -> {
 			if (!HEADERS.contains(name) && !alsoDropped.contains(name) && !listed.contains(name)) {
-				copy.addAll(name, values);
+				into.addAll(name, values);
 			}
 		});
-		return copy;
 	}
 
 	/** @return the header names a {@code Connection} header lists (hop-by-hop too); empty, and allocation-free, without one */
