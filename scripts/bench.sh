@@ -15,13 +15,14 @@
 #
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
 # BENCH_LATENCY_SECONDS (20), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
-# BENCH_JAVA (java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
+# BENCH_JAVA (a JDK 25 under /usr/lib/jvm as in the image, else java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
 # BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
 # BENCH_SKIP_BUILD=1 (use the jar already in target/).
 # The sidecar runs with the options the README recommends for a sidecar container:
 #   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2
-# Start-up is measured twice: the plain `java -jar` and the way it is run for the load (CDS).
+# Start-up is measured twice: the plain `java -jar` and the way it is run for the load: the extracted
+# jar with an AOT cache on JDK 25+ (as the image runs it), else with a class-data-sharing archive.
 # Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,7 +33,9 @@ THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-20}"
 RATE="${BENCH_RATE:-1000}"
 LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
-JAVA="${BENCH_JAVA:-java}"
+# The image runs Java 25 with an AOT cache (Dockerfile); measure that when a JDK 25 is installed.
+JAVA="${BENCH_JAVA:-$(ls -d /usr/lib/jvm/*-25*/bin/java 2>/dev/null | head -n1)}"
+JAVA="${JAVA:-java}"
 TOOL_CACHE="${SIDECAR_TOOL_CACHE:-$HOME/.cache/twilio-vault-sidecar}"
 VAULT_VERSION="${VAULT_VERSION:-1.21.1}"
 VAULT_BIN="$TOOL_CACHE/vault-$VAULT_VERSION/vault"
@@ -175,12 +178,20 @@ start_sidecar "$OUT/sidecar-plain.log" -jar "$JAR"
 ready_plain_ms=$ready_ms; stop_sidecar
 launch=(-jar "$JAR"); mode="java -jar (fat jar)"
 if [[ "${BENCH_CDS:-1}" == 1 ]]; then
-  log "extracting the jar and recording a class-data-sharing archive (training run)"
+  log "extracting the jar and recording an AOT cache or class-data-sharing archive (training run)"
   "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
   app_jar="$OUT/app/$(basename "$JAR")"
-  "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \
-    -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "CDS training failed; see $OUT/cds-training.log"; exit 1; }
-  launch=(-XX:SharedArchiveFile="$OUT/app/sidecar.jsa" -jar "$app_jar"); mode="extracted jar + CDS archive"
+  if "$JAVA" -XX:AOTCacheOutput="$OUT/probe.aot" -version >/dev/null 2>&1; then
+    # JDK 25+: an ahead-of-time cache (classes loaded and linked, method profiles), as the image builds.
+    rm -f "$OUT/probe.aot"
+    "$JAVA" "${jvm_opts[@]}" -XX:AOTCacheOutput="$OUT/app/sidecar.aot" -Dspring.context.exit=onRefresh \
+      -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "AOT cache training failed; see $OUT/cds-training.log"; exit 1; }
+    launch=(-XX:AOTCache="$OUT/app/sidecar.aot" -jar "$app_jar"); mode="extracted jar + AOT cache"
+  else
+    "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \
+      -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "CDS training failed; see $OUT/cds-training.log"; exit 1; }
+    launch=(-XX:SharedArchiveFile="$OUT/app/sidecar.jsa" -jar "$app_jar"); mode="extracted jar + CDS archive"
+  fi
 fi
 [[ "${BENCH_JFR:-}" == 1 ]] && launch=("-XX:FlightRecorderOptions=stackdepth=256" "-XX:StartFlightRecording=filename=$OUT/sidecar.jfr,settings=profile,dumponexit=true" "${launch[@]}")
 log "starting the sidecar ($mode) on 127.0.0.1:$SIDECAR_PORT"

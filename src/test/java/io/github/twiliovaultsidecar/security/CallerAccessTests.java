@@ -141,6 +141,10 @@ class CallerAccessTests {
 			.doesNotContain(basic)
 			.doesNotContain("eyJhbGciOiJSUzI1NiJ9")
 			.contains(SecretMasking.MASK);
+		assertThat(SecretMasking.mask("Proxy-Authorization: bEaReR eyJhbGciOiJSUzI1NiJ9.abc")).doesNotContain("eyJhbGciOiJSUzI1NiJ9");
+		assertThat(SecretMasking.mask("authorization=BASIC QUMxMjM0NTY3ODk6c2VjcmV0c2VjcmV0")).doesNotContain("QUMxMjM0NTY3ODk6");
+		assertThat(SecretMasking.mask("{\"event\":\"proxy\",\"path\":\"/2010-04-01/Accounts/{AC}/Messages.json\"}"))
+			.isEqualTo("{\"event\":\"proxy\",\"path\":\"/2010-04-01/Accounts/{AC}/Messages.json\"}");
 	}
 
 	@ParameterizedTest(name = "{0}")
