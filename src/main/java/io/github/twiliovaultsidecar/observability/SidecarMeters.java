@@ -27,15 +27,17 @@ public final class SidecarMeters {
 	public static final String CACHE_SIZE = "sidecar.credentials.cache.size";
 
 	/**
-	 * For the webhook feature: counter, tags {@code region} and {@code result} ({@code valid},
-	 * {@code invalid}, {@code missing-signature}, {@code no-credential}).
+	 * Counter of webhook signature checks, tags {@code result}, {@code route} and {@code version}
+	 * (see {@code webhook.WebhookValidator}).
 	 */
 	public static final String WEBHOOK_VALIDATIONS = "sidecar.webhook.validations";
 
 	/**
-	 * For the admin API and CLI: timer, tags {@code action} ({@code seed}, {@code verify},
-	 * {@code subaccount-sync}, {@code inventory}) and {@code outcome} ({@code success}, {@code rejected},
-	 * {@code failed}). The Vault display name of the person is an audit-log matter, never a tag.
+	 * Counter of admin API and CLI actions (counted where their audit line is written), tags
+	 * {@code action} ({@code seed}, {@code verify}, {@code subaccount-sync}, {@code inventory}) and
+	 * {@code outcome} (the audit line's: {@code written}, {@code verified}, {@code listed}… or the
+	 * problem name of a failure, a fixed set). The Vault display name of the person is an audit-log
+	 * matter, never a tag.
 	 */
 	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
 

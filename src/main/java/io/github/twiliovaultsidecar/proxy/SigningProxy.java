@@ -21,9 +21,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.client.reactive.ClientHttpResponse;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
@@ -38,13 +38,13 @@ import io.github.twiliovaultsidecar.twilio.AccountSid;
  * region named by the host. Everything about the request is checked before Vault or Twilio is
  * contacted. When Twilio rejects the credential (401) the proxy re-reads it from Vault and, when a
  * newer version exists and the body was kept, sends the request once more; a 401 proves Twilio did
- * nothing, so this is safe for a POST too. No other failure is retried.
+ * nothing, so this is safe for a POST too. Other failures are retried only as {@link RetryPolicy} allows.
  */
 final class SigningProxy {
 
-	/** Methods forwarded to Twilio. */
 	private static final JsonMapper ERRORS = JsonMapper.builder().build();
 
+	/** Methods forwarded to Twilio. */
 	static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
 			HttpMethod.PATCH, HttpMethod.DELETE);
 

@@ -1,5 +1,7 @@
 package io.github.twiliovaultsidecar.security;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +12,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 class AccessConfiguration {
 
 	@Bean
-	AuditLog auditLog() {
-		return new AuditLog();
+	AuditLog auditLog(ObjectProvider<MeterRegistry> registry) {
+		return new AuditLog(registry.getIfAvailable());
 	}
 
 	@Bean

@@ -2,9 +2,13 @@ package io.github.twiliovaultsidecar.security;
 
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
+
+import io.github.twiliovaultsidecar.observability.SidecarMeters;
 
 /**
  * The audit trail: one JSON line per proxied call and per denial on the {@value #LOGGER} logger.
@@ -21,6 +25,21 @@ public final class AuditLog {
 	private static final Pattern SID = Pattern.compile("(?<![A-Za-z0-9])([A-Z]{2})[0-9a-fA-F]{32}(?![0-9a-fA-F])");
 
 	private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+
+	private final MeterRegistry registry;
+
+	/** An audit log that only writes lines (the CLI, tests). */
+	public AuditLog() {
+		this(null);
+	}
+
+	/**
+	 * @param registry where admin actions are also counted ({@value SidecarMeters#ADMIN_ACTIONS}),
+	 * {@code null} for none
+	 */
+	public AuditLog(MeterRegistry registry) {
+		this.registry = registry;
+	}
 
 	/** @return the path with every SID replaced by its two-letter prefix in braces */
 	public static String template(String path) {
@@ -67,6 +86,14 @@ public final class AuditLog {
 	 * @param fingerprint the secret's fingerprint, {@code null} for none
 	 */
 	public void admin(String who, String action, String path, String outcome, Long version, String fingerprint) {
+		if (this.registry != null) {
+			Counter.builder(SidecarMeters.ADMIN_ACTIONS)
+				.description("Admin API and CLI actions by outcome (the person is in the audit line, never a tag)")
+				.tag("action", action)
+				.tag("outcome", outcome)
+				.register(this.registry)
+				.increment();
+		}
 		if (log.isInfoEnabled()) {
 			Line line = new Line("admin").put("who", who).put("action", action).put("path", path).put("outcome", outcome);
 			if (version != null) {

@@ -114,6 +114,14 @@ class ObservabilityIntegrationTests {
 		caller.send("POST", "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json",
 				"To=%2B15005550001&From=%2B15005550006&Body=hi", "Content-Type", "application/x-www-form-urlencoded");
 		get("/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + TestSids.accountSid() + "/Messages.json");
+		HttpResponse<String> inventory = caller.send("GET", "/admin/v1/credentials", null, "X-Vault-Token",
+				VaultServer.shared().rootToken());
+		HttpResponse<String> validation = caller.send("POST", "/webhooks/v1/validate",
+				"{\"account\":\"" + this.account + "\",\"region\":\"ie1\",\"url\":\"https://app.example/sms\","
+						+ "\"signature\":\"bm90IGEgc2lnbmF0dXJl\",\"params\":{\"Body\":\"hi\"}}",
+				"Content-Type", "application/json");
+		assertThat(inventory.statusCode()).as(inventory.body()).isEqualTo(200);
+		assertThat(validation.statusCode()).as(validation.body()).isEqualTo(200);
 
 		String scrape = scrape();
 
@@ -140,6 +148,9 @@ class ObservabilityIntegrationTests {
 		assertThat(counter(scrape, "sidecar_vault_requests_seconds_count",
 				"outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/v1/twilio/data/{path}\""))
 			.isGreaterThanOrEqualTo(1);
+		assertThat(counter(scrape, "sidecar_admin_actions_total", "action=\"inventory\",outcome=\"listed\""))
+			.isGreaterThanOrEqualTo(1);
+		assertThat(counter(scrape, "sidecar_webhook_validations_total", "result=\"invalid\"")).isGreaterThanOrEqualTo(1);
 		assertThat(scrape).as("proxied requests are timed by sidecar.proxy.requests only")
 			.doesNotContainPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/(?!actuator|admin|webhooks)");
 	}
