@@ -210,6 +210,11 @@ attack() { # name, phase, vegeta attack options...
   rm -f "$OUT/$phase-$name.bin"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tree_ticks() { # a process and its children (nginx: master and workers)
+  local pid total=0
+  for pid in "$1" $(pgrep -P "$1"); do total=$((total + $(cpu_ticks "$pid"))); done
+  echo "$total"
+}
 
 log "warming the sidecar up for ${WARMUP_SECONDS}s"
 attack sidecar warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
@@ -225,7 +230,9 @@ for name in direct nginx sidecar; do
     echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
     ticks_before="$(cpu_ticks "$sidecar_pid")"
   fi
+  [[ "$name" == nginx ]] && nginx_ticks_before="$(tree_ticks "$proxy_nginx_pid")"
   attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${LATENCY_SECONDS}s"
+  [[ "$name" == nginx ]] && nginx_ticks_after="$(tree_ticks "$proxy_nginx_pid")"
   if [[ "$name" == sidecar ]]; then
     ticks_after="$(cpu_ticks "$sidecar_pid")"
     hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
@@ -239,10 +246,10 @@ done
 python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
   "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
-  "$WARMUP_SECONDS" "$rss_anon_kb" <<'PY'
+  "$WARMUP_SECONDS" "$rss_anon_kb" "$nginx_ticks_before" "$nginx_ticks_after" <<'PY'
 import datetime, json, os, platform, sys
 (out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
- rss_anon) = sys.argv[1:]
+ rss_anon, n0, n1) = sys.argv[1:]
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
 names = ["direct", "nginx", "sidecar"]
@@ -277,6 +284,8 @@ res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0)
                   "peak_rss_mb": round(int(hwm) / 1024, 1), "rss_at_end_mb": round(int(rss) / 1024, 1),
                   "rss_anon_at_end_mb": round(int(rss_anon) / 1024, 1),
                   "ready_ms": int(ready), "ready_ms_plain_jar": int(ready_plain)}
+res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
+                                                   / (load("latency", "nginx")["requests"] / 1000.0), 4)
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
            "added_p50_ms": (added["sidecar"]["p50"], "<=", 0.5), "added_p99_ms": (added["sidecar"]["p99"], "<=", 2.0),
            "cpu_s_per_1000": (res["sidecar"]["cpu_seconds_per_1000_requests"], "<=", 0.15),
@@ -302,6 +311,8 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
           " (at the end %.1f MB, of which %.1f MB anonymous, the rest file-backed: jars, CDS archive)"
           % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"], s["rss_at_end_mb"], s["rss_anon_at_end_mb"]),
+          "nginx (baseline) CPU: %.3f core-seconds per 1,000 requests at %s/s (master and workers)"
+          % (res["nginx_cpu_seconds_per_1000_requests"], rate),
           "sidecar ready (readiness UP) after %d ms; plain java -jar: %d ms" % (s["ready_ms"], s["ready_ms_plain_jar"]),
           "", "targets:"]
 for k, t in res["targets"].items():
