@@ -1,10 +1,13 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.time.Duration;
+
 import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -31,6 +34,9 @@ final class ProxyEntry implements HttpHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProxyEntry.class);
 
+	/** Longest wait for an unread request body before an error answer is sent anyway. */
+	static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
 	private final HttpHandler next;
 
 	private final SigningProxy proxy;
@@ -41,7 +47,15 @@ final class ProxyEntry implements HttpHandler {
 
 	private final ProxyTracing tracing;
 
-	ProxyEntry(HttpHandler next, SigningProxy proxy, ProxyMetrics metrics, CallerAccess access, ProxyTracing tracing) {
+	private final long drainLimit;
+
+	/**
+	 * @param drainLimit the most body bytes read and dropped before an error answer to a request
+	 * whose body was not read (see {@link #answer})
+	 */
+	ProxyEntry(HttpHandler next, SigningProxy proxy, ProxyMetrics metrics, CallerAccess access, ProxyTracing tracing,
+			long drainLimit) {
+		this.drainLimit = drainLimit;
 		this.next = next;
 		this.proxy = proxy;
 		this.metrics = metrics;
@@ -87,16 +101,42 @@ final class ProxyEntry implements HttpHandler {
 		return handled.contextWrite(context -> context.put(ProxyTiming.class, timing));
 	}
 
-	private static Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, Throwable failure) {
+	/**
+	 * Answers a failure with its problem detail. A request body nobody read yet (a refusal before the
+	 * proxy read it) is first read and dropped, up to the drain limit and for at most
+	 * {@link #DRAIN_TIMEOUT}: closing a connection with unread bytes makes the kernel reset it, and the
+	 * caller could lose the answer. The connection is closed after the answer either way.
+	 */
+	private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, Throwable failure) {
 		if (response.isCommitted()) {
 			// Part of the answer is on its way: the connection is closed to show it is incomplete.
 			return Mono.error(failure);
 		}
+		SidecarException problem;
 		if (failure instanceof SidecarException known) {
-			return ProblemDetails.write(request, response, known);
+			problem = known;
 		}
-		log.error("Proxying {} failed", request.getMethod(), failure);
-		return ProblemDetails.write(request, response, ProxyException.internal());
+		else {
+			log.error("Proxying {} failed", request.getMethod(), failure);
+			problem = ProxyException.internal();
+		}
+		Mono<Void> write = ProblemDetails.write(request, response, problem);
+		return (problem instanceof MessageFraming.AmbiguousFraming) ? write : drain(request).then(write);
+	}
+
+	private Mono<Void> drain(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		long length = headers.getContentLength();
+		boolean body = length > 0 || (length < 0 && headers.containsHeader(HttpHeaders.TRANSFER_ENCODING));
+		if (!body || length > this.drainLimit) {
+			return Mono.empty();
+		}
+		long[] seen = { 0 };
+		return request.getBody().takeWhile(chunk -> {
+			seen[0] += chunk.readableByteCount();
+			DataBufferUtils.release(chunk);
+			return seen[0] <= this.drainLimit;
+		}).then().timeout(DRAIN_TIMEOUT, Mono.empty()).onErrorComplete();
 	}
 
 	private static int statusOf(ServerHttpResponse response) {
