@@ -69,11 +69,7 @@ class ObservabilityIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
+		VaultServer.register(registry, twilio::baseUrl);
 		registry.add("management.tracing.sampling.probability", () -> "1.0");
 	}
 

@@ -103,11 +103,7 @@ class CanarySuiteIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
+		VaultServer.register(registry, twilio::baseUrl);
 		registry.add("sidecar.proxy.max-request-body", () -> "64KB");
 		registry.add("sidecar.webhooks.public-base-url", () -> PUBLIC_BASE);
 		registry.add("sidecar.webhooks.routes[0].name", () -> "sms");

@@ -55,11 +55,8 @@ class SharedModeIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
+		VaultServer.register(registry, twilio::baseUrl);
 		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
 		registry.add("sidecar.proxy.products", () -> "api,accounts");
 		registry.add("sidecar.mode", () -> "shared");
 		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwks::jwkSetUri);

@@ -51,11 +51,7 @@ class AdminApiIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
-		registry.add("sidecar.twilio.upstream-override", twilio::baseUrl);
+		VaultServer.register(registry, twilio::baseUrl);
 	}
 
 	@BeforeEach

@@ -80,10 +80,7 @@ class WebhookIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		VaultServer vault = VaultServer.shared();
-		vault.enableKv2("twilio");
-		registry.add("spring.cloud.vault.uri", vault::address);
-		registry.add("spring.cloud.vault.token", vault::rootToken);
+		VaultServer.register(registry, null);
 		registry.add("sidecar.vault.mount", () -> "twilio");
 		registry.add("sidecar.webhooks.public-base-url", () -> PUBLIC_BASE);
 		registry.add("sidecar.webhooks.max-body-size", () -> MAX_BODY + "B");
