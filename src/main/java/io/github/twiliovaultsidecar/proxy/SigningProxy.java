@@ -140,8 +140,8 @@ final class SigningProxy {
 	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {
 		if (length >= 0 && length <= this.properties.replayLimit().toBytes()) {
 			return DataBufferUtils.join(request.getBody(), (int) length + 1)
-				.map(RequestBody::kept)
-				.defaultIfEmpty(RequestBody.kept(null));
+				.map(joined -> RequestBody.kept(bytes(joined)))
+				.defaultIfEmpty(RequestBody.kept(new byte[0]));
 		}
 		return Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
 	}
@@ -180,7 +180,8 @@ final class SigningProxy {
 									response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
 									remaining(call), body.replayable());
 							return wait.isPresent() ? retry(call, credential, body, attempt, wait.get())
-									: relayBytes(call.response, response, bytes, credential.version());
+									: relayBytes(call.response, response, isJson(response.getHeaders().getContentType()), bytes,
+											credential.version());
 						});
 					}
 					Optional<Duration> wait = this.retries.afterResponse(method, status, Optional.empty(),
@@ -251,8 +252,8 @@ final class SigningProxy {
 		return bytes;
 	}
 
-	private Mono<Void> relayBytes(ServerHttpResponse out, ClientHttpResponse response, byte[] bytes, long version) {
-		boolean json = isJson(response.getHeaders().getContentType());
+	private Mono<Void> relayBytes(ServerHttpResponse out, ClientHttpResponse response, boolean json, byte[] bytes,
+			long version) {
 		byte[] relayed = (json && JsonRedactor.mayNameAField(bytes)) ? JsonRedactor.redact(bytes) : bytes;
 		out.setStatusCode(response.getStatusCode());
 		HeaderRules.callerResponse(response.getHeaders(), relayed != bytes, version, out.getHeaders());
@@ -279,7 +280,7 @@ final class SigningProxy {
 			return DataBufferUtils.join(response.getBody(), (int) length + 1)
 				.map(SigningProxy::bytes)
 				.defaultIfEmpty(new byte[0])
-				.flatMap(bytes -> relayBytes(out, response, bytes, version));
+				.flatMap(bytes -> relayBytes(out, response, true, bytes, version));
 		}
 		out.setStatusCode(response.getStatusCode());
 		HeaderRules.callerResponse(upstreamHeaders, json, version, out.getHeaders());
@@ -371,13 +372,7 @@ final class SigningProxy {
 	/** A request body: kept in memory (small, can be sent twice) or streamed once. */
 	private record RequestBody(byte[] bytes, Flux<DataBuffer> stream) {
 
-		static RequestBody kept(DataBuffer joined) {
-			if (joined == null) {
-				return new RequestBody(new byte[0], null);
-			}
-			byte[] bytes = new byte[joined.readableByteCount()];
-			joined.read(bytes);
-			DataBufferUtils.release(joined);
+		static RequestBody kept(byte[] bytes) {
 			return new RequestBody(bytes, null);
 		}
 

@@ -134,12 +134,9 @@ final class TwilioAccounts {
 						if (status / 100 != 2) {
 							return UpstreamClient.releaseBody(response).then(Mono.just(new Answer(status, null)));
 						}
-						return DataBufferUtils.join(response.getBody()).map(body -> {
-							byte[] bytes = new byte[body.readableByteCount()];
-							body.read(bytes);
-							DataBufferUtils.release(body);
-							return new Answer(status, JSON.readTree(bytes));
-						}).defaultIfEmpty(new Answer(status, null));
+						return DataBufferUtils.join(response.getBody())
+							.map(body -> new Answer(status, JSON.readTree(body.asInputStream(true))))
+							.defaultIfEmpty(new Answer(status, null));
 					})
 			.onErrorMap(ex -> !(ex instanceof SeedingException), ex -> SeedingException.twilioFailed(host.hostName(),
 					(ex instanceof SidecarException) ? "unreachable or timed out" : ex.getClass().getSimpleName()));

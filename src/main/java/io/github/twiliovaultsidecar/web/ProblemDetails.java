@@ -1,7 +1,6 @@
 package io.github.twiliovaultsidecar.web;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
