@@ -57,7 +57,8 @@ public final class CapturingCaller {
 			return response;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(method + " " + rawPathAndQuery + " failed", ex);
+			System.err.println(threadDump());
+			throw new IllegalStateException(method + " " + rawPathAndQuery + " failed: " + ex, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -119,6 +120,23 @@ public final class CapturingCaller {
 			return HttpClient.Version.HTTP_1_1;
 		}
 
+	}
+
+	/** Every thread's stack, printed when a request fails so a hang in the sidecar can be traced. */
+	private static String threadDump() {
+		StringBuilder dump = new StringBuilder("Threads when the request failed:\n");
+		for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+			.dumpAllThreads(true, true)) {
+			dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState());
+			if (info.getLockName() != null) {
+				dump.append(" on ").append(info.getLockName());
+			}
+			dump.append('\n');
+			for (StackTraceElement frame : info.getStackTrace()) {
+				dump.append("    at ").append(frame).append('\n');
+			}
+		}
+		return dump.toString();
 	}
 
 	/** @return a Basic {@code Authorization} value for a user name and a placeholder password */
