@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -8,11 +9,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
@@ -28,9 +32,29 @@ class ProxyConfiguration {
 		return new ProxyTracing(tracer.getIfUnique(), propagator.getIfUnique());
 	}
 
+	/**
+	 * The event loops ({@code sidecar.proxy.event-loops}) and the client connection pool that the HTTP
+	 * server, the upstream client and the webhook forwarder share, instead of Reactor Netty's global
+	 * ones (a loop per core, at least four).
+	 */
 	@Bean
-	UpstreamClient upstreamClient(ProxyProperties properties, TwilioProperties twilio, ProxyTracing tracing) {
-		return new UpstreamClient(properties, twilio, tracing);
+	ReactorResourceFactory reactorResourceFactory(ProxyProperties properties) {
+		ReactorResourceFactory resources = new ReactorResourceFactory();
+		resources.setUseGlobalResources(false);
+		resources.setLoopResourcesSupplier(() -> LoopResources.create("sidecar-http", properties.eventLoops(), true));
+		resources.setConnectionProviderSupplier(() -> ConnectionProvider.builder("sidecar-client")
+			.maxConnections(500)
+			.pendingAcquireMaxCount(-1)
+			.maxIdleTime(Duration.ofSeconds(50))
+			.build());
+		resources.setShutdownQuietPeriod(Duration.ofMillis(100));
+		return resources;
+	}
+
+	@Bean
+	UpstreamClient upstreamClient(ReactorResourceFactory resources, ProxyProperties properties, TwilioProperties twilio,
+			ProxyTracing tracing) {
+		return new UpstreamClient(resources, properties, twilio, tracing);
 	}
 
 	/** Puts {@link ProxyEntry} in front of Spring's web handler chain. */

@@ -9,14 +9,13 @@ import io.micrometer.tracing.Span;
 import io.netty.channel.ChannelOption;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -25,7 +24,7 @@ import io.github.twiliovaultsidecar.SidecarException;
 
 /**
  * Sends signed requests to Twilio's regional hosts over TLS with normal certificate checks, through
- * one pooled connection provider, streaming bodies both ways. With an upstream override (tests and
+ * the sidecar's pooled connection provider and on its event loops, streaming bodies both ways. With an upstream override (tests and
  * demos only) requests go to that base URL instead, keeping the Twilio hostname in {@code Host}.
  * <p>
  * It talks to Spring's Reactor Netty connector directly rather than through {@code WebClient}: the
@@ -46,20 +45,16 @@ public final class UpstreamClient {
 	private final ProxyTracing tracing;
 
 	/**
+	 * @param resources the event loops and connection pool shared with the HTTP server
 	 * @param properties the connect timeout
 	 * @param twilio the optional upstream override
 	 * @param tracing spans for upstream calls and the {@code traceparent} they carry
 	 */
-	public UpstreamClient(ProxyProperties properties, TwilioProperties twilio, ProxyTracing tracing) {
-		ConnectionProvider pool = ConnectionProvider.builder("twilio-upstream")
-			.maxConnections(500)
-			.pendingAcquireMaxCount(-1)
-			.maxIdleTime(Duration.ofSeconds(50))
-			.build();
-		HttpClient http = HttpClient.create(pool)
+	public UpstreamClient(ReactorResourceFactory resources, ProxyProperties properties, TwilioProperties twilio,
+			ProxyTracing tracing) {
+		this.connector = new ReactorClientHttpConnector(resources, http -> http
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.compress(false);
-		this.connector = new ReactorClientHttpConnector(http);
+			.compress(false));
 		this.override = twilio.upstreamOverride();
 		String base = (this.override != null) ? this.override.toString() : null;
 		this.overrideBase = (base != null && base.endsWith("/")) ? base.substring(0, base.length() - 1) : base;

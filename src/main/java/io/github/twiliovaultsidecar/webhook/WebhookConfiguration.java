@@ -3,10 +3,10 @@ package io.github.twiliovaultsidecar.webhook;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.netty.http.client.HttpClient;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -31,9 +31,11 @@ class WebhookConfiguration {
 	 * act twice.
 	 */
 	@Bean
-	WebClient webhookAppClient(WebhookProperties properties) {
-		HttpClient http = HttpClient.create().disableRetry(true).responseTimeout(properties.forwardTimeout());
-		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+	WebClient webhookAppClient(WebhookProperties properties, ReactorResourceFactory resources) {
+		return WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(resources,
+					http -> http.disableRetry(true).responseTimeout(properties.forwardTimeout())))
+			.build();
 	}
 
 }
