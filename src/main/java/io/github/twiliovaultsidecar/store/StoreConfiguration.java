@@ -5,9 +5,13 @@ import java.time.Clock;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.vault.core.VaultOperations;
@@ -39,6 +43,16 @@ class StoreConfiguration {
 				.register(registry);
 			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(store.breakers()).bindTo(registry);
 		};
+	}
+
+	/**
+	 * Asks Vault once in the background while the rest of the service starts, so the first readiness
+	 * probe finds Vault's answer instead of waiting for it (about 0.4 s of the benchmark's start-up).
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	Disposable vaultWarmUp(GuardedCredentialStore store) {
+		return Mono.fromRunnable(store::ping).subscribeOn(Schedulers.boundedElastic()).onErrorComplete().subscribe();
 	}
 
 	@Bean

@@ -77,6 +77,9 @@ public final class TwilioStandIn implements AutoCloseable {
 
 	private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
+	/** Ends the current exchange's in-flight count (exchanges are handled one per thread). */
+	private static final ThreadLocal<Runnable> LEAVE_FLIGHT = new ThreadLocal<>();
+
 	private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
 	private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -181,6 +184,12 @@ public final class TwilioStandIn implements AutoCloseable {
 			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength);
 			this.requests.add(recorded);
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+			LEAVE_FLIGHT.set(() -> {
+				if (left.compareAndSet(false, true)) {
+					this.inFlight.decrementAndGet();
+				}
+			});
 			try {
 				Fault fault = (host != null) ? this.faults.get(host) : null;
 				if (fault != null && fault.apply(exchange)) {
@@ -189,7 +198,8 @@ public final class TwilioStandIn implements AutoCloseable {
 				answer(exchange, recorded, host, authorization);
 			}
 			finally {
-				this.inFlight.decrementAndGet();
+				leaveFlight();
+				LEAVE_FLIGHT.remove();
 			}
 		}
 		catch (ResetRequested ex) {
@@ -387,8 +397,20 @@ public final class TwilioStandIn implements AutoCloseable {
 		return json;
 	}
 
+	/**
+	 * Stops counting the exchange as in flight. Called just before an answer's first byte is sent:
+	 * from then on the sidecar may, correctly, send the next request, which must not overlap this one.
+	 */
+	private static void leaveFlight() {
+		Runnable leave = LEAVE_FLIGHT.get();
+		if (leave != null) {
+			leave.run();
+		}
+	}
+
 	private static void json(HttpExchange exchange, int status, Object body) throws IOException {
 		byte[] bytes = JSON.writeValueAsBytes(body);
+		leaveFlight();
 		exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
 		exchange.getResponseHeaders().set("Twilio-Request-Id", "RQ" + TestSids.hex(32));
 		exchange.getResponseHeaders().set("Twilio-Concurrent-Requests", "1");
@@ -398,6 +420,7 @@ public final class TwilioStandIn implements AutoCloseable {
 
 	private static void stream(HttpExchange exchange, long size) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+		leaveFlight();
 		exchange.sendResponseHeaders(200, size);
 		byte[] chunk = new byte[64 * 1024];
 		for (int i = 0; i < chunk.length; i++) {
