@@ -20,10 +20,11 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
  * @param defaultAccount account used when a request names none, may be {@code null}
  * @param connectTimeout TCP/TLS connect timeout to Twilio (first-byte and total timeouts are under
  * {@code sidecar.resilience.timeouts})
- * @param eventLoops threads the HTTP server and the upstream client share, default 1: a sidecar is
- * usually given a CPU or less, and one loop never hands a request to another thread on its way to
- * Twilio and back (the benchmark's CPU per request fell by a third against Reactor Netty's default
- * of four); raise it only for a sidecar given several CPUs and more than a few thousand requests/s
+ * @param eventLoops threads the HTTP server, the upstream client and the webhook forwarder share,
+ * default 1: a sidecar is usually given a CPU or less, and one loop never hands a request to another
+ * thread on its way to Twilio and back (the benchmark's CPU per request fell by a third against
+ * Reactor Netty's default of four); raise it only for a sidecar given several CPUs and more than a
+ * few thousand requests/s
  */
 @ConfigurationProperties("sidecar.proxy")
 public record ProxyProperties(@DefaultValue("api") Set<String> products, @DefaultValue("10MB") DataSize maxRequestBody,

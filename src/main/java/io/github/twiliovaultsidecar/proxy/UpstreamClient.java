@@ -24,8 +24,9 @@ import io.github.twiliovaultsidecar.SidecarException;
 
 /**
  * Sends signed requests to Twilio's regional hosts over TLS with normal certificate checks, through
- * the sidecar's pooled connection provider and on its event loops, streaming bodies both ways. With an upstream override (tests and
- * demos only) requests go to that base URL instead, keeping the Twilio hostname in {@code Host}.
+ * the sidecar's pooled connection provider and on its event loops, streaming bodies both ways. With
+ * an upstream override (tests and demos only) requests go to that base URL instead, keeping the
+ * Twilio hostname in {@code Host}.
  * <p>
  * It talks to Spring's Reactor Netty connector directly rather than through {@code WebClient}: the
  * proxy relays bytes and needs none of its codecs, filters or per-request observation, which were a
