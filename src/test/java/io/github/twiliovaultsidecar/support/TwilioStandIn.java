@@ -77,8 +77,8 @@ public final class TwilioStandIn implements AutoCloseable {
 
 	private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
-	/** Ends the current exchange's in-flight count (exchanges are handled one per thread). */
-	private static final ThreadLocal<Runnable> LEAVE_FLIGHT = new ThreadLocal<>();
+	/** The in-flight count the current exchange is still part of (exchanges are handled one per thread). */
+	private static final ThreadLocal<java.util.concurrent.atomic.AtomicInteger> COUNTED_IN = new ThreadLocal<>();
 
 	private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -184,12 +184,7 @@ public final class TwilioStandIn implements AutoCloseable {
 			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength);
 			this.requests.add(recorded);
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
-			java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
-			LEAVE_FLIGHT.set(() -> {
-				if (left.compareAndSet(false, true)) {
-					this.inFlight.decrementAndGet();
-				}
-			});
+			COUNTED_IN.set(this.inFlight);
 			try {
 				Fault fault = (host != null) ? this.faults.get(host) : null;
 				if (fault != null && fault.apply(exchange)) {
@@ -199,7 +194,6 @@ public final class TwilioStandIn implements AutoCloseable {
 			}
 			finally {
 				leaveFlight();
-				LEAVE_FLIGHT.remove();
 			}
 		}
 		catch (ResetRequested ex) {
@@ -402,9 +396,10 @@ public final class TwilioStandIn implements AutoCloseable {
 	 * from then on the sidecar may, correctly, send the next request, which must not overlap this one.
 	 */
 	private static void leaveFlight() {
-		Runnable leave = LEAVE_FLIGHT.get();
-		if (leave != null) {
-			leave.run();
+		java.util.concurrent.atomic.AtomicInteger counted = COUNTED_IN.get();
+		if (counted != null) {
+			COUNTED_IN.remove();
+			counted.decrementAndGet();
 		}
 	}
 
