@@ -33,9 +33,9 @@ class ProxyConfiguration {
 	}
 
 	/**
-	 * The event loops ({@code sidecar.proxy.event-loops}) and the client connection pool that the HTTP
-	 * server, the upstream client and the webhook forwarder share, instead of Reactor Netty's global
-	 * ones (a loop per core, at least four).
+	 * The event loops ({@code sidecar.proxy.event-loops}) that the HTTP server, the upstream client and
+	 * the webhook forwarder share, instead of Reactor Netty's global ones (a loop per core, at least
+	 * four), and the webhook forwarder's connection pool (the upstream client keeps one per loop).
 	 */
 	@Bean
 	ReactorResourceFactory reactorResourceFactory(ProxyProperties properties) {

@@ -2,14 +2,21 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.micrometer.tracing.Span;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -24,20 +31,36 @@ import io.github.twiliovaultsidecar.SidecarException;
 
 /**
  * Sends signed requests to Twilio's regional hosts over TLS with normal certificate checks, through
- * the sidecar's pooled connection provider and on its event loops, streaming bodies both ways. With
- * an upstream override (tests and demos only) requests go to that base URL instead, keeping the
- * Twilio hostname in {@code Host}.
+ * pooled connections on the sidecar's event loops, streaming bodies both ways. With an upstream
+ * override (tests and demos only) requests go to that base URL instead, keeping the Twilio hostname
+ * in {@code Host}.
+ * <p>
+ * Each event loop has its own connection pool, and a request is sent from the pool of the loop it
+ * arrived on: the caller's connection and the upstream connection are served by the same thread, so
+ * no request is handed to another thread on its way to Twilio and back, whatever the number of
+ * loops ({@code sidecar.proxy.event-loops}). With one shared pool, a request picked up whichever
+ * loop held the idle connection, a thread hand-off and wake-up each way.
  * <p>
  * It talks to Spring's Reactor Netty connector directly rather than through {@code WebClient}: the
  * proxy relays bytes and needs none of its codecs, filters or per-request observation, which were a
  * measurable share of the sidecar's cost per request. Tracing is done by {@link ProxyTracing}.
  */
-public final class UpstreamClient {
+public final class UpstreamClient implements AutoCloseable {
 
 	/** Twilio's answer header telling how many of the account's requests it is processing at once. */
 	static final String TWILIO_CONCURRENT_REQUESTS = "Twilio-Concurrent-Requests";
 
-	private final ClientHttpConnector connector;
+	/** Upstream connections per loop; more than the region bulkheads ever let through at once. */
+	private static final int CONNECTIONS_PER_LOOP = 500;
+
+	private final ReactorResourceFactory resources;
+
+	private final Function<HttpClient, HttpClient> settings;
+
+	/** One per event loop, made when the first request is sent (the loops start with the server). */
+	private volatile List<Lane> lanes;
+
+	private final AtomicInteger offLoop = new AtomicInteger();
 
 	private final URI override;
 
@@ -53,9 +76,9 @@ public final class UpstreamClient {
 	 */
 	public UpstreamClient(ReactorResourceFactory resources, ProxyProperties properties, TwilioProperties twilio,
 			ProxyTracing tracing) {
-		this.connector = new ReactorClientHttpConnector(resources, http -> http
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.compress(false));
+		this.resources = resources;
+		int connectTimeout = (int) properties.connectTimeout().toMillis();
+		this.settings = http -> http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout).compress(false);
 		this.override = twilio.upstreamOverride();
 		String base = (this.override != null) ? this.override.toString() : null;
 		this.overrideBase = (base != null && base.endsWith("/")) ? base.substring(0, base.length() - 1) : base;
@@ -85,7 +108,7 @@ public final class UpstreamClient {
 			ProxyTiming timing = context.getOrDefault(ProxyTiming.class, null);
 			Span span = this.tracing.upstream(context, method, host);
 			long sent = System.nanoTime();
-			return this.connector.connect(method, uri(host, pathAndQuery), request -> {
+			return lane().connector.connect(method, uri(host, pathAndQuery), request -> {
 				headers.accept(request.getHeaders());
 				this.tracing.inject(context, span, request.getHeaders());
 				request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout);
@@ -103,6 +126,56 @@ public final class UpstreamClient {
 						.doOnCancel(() -> releaseBody(response).subscribe());
 				});
 		});
+	}
+
+	/**
+	 * @return the lane of the event loop running the caller, or (called off the loops, e.g. after a
+	 * Vault read) the next lane in turn
+	 */
+	private Lane lane() {
+		List<Lane> all = lanes();
+		for (Lane lane : all) {
+			if (lane.loop.inEventLoop()) {
+				return lane;
+			}
+		}
+		return all.get(Math.floorMod(this.offLoop.getAndIncrement(), all.size()));
+	}
+
+	private List<Lane> lanes() {
+		List<Lane> all = this.lanes;
+		if (all == null) {
+			synchronized (this) {
+				all = this.lanes;
+				if (all == null) {
+					all = new ArrayList<>();
+					for (EventExecutor executor : this.resources.getLoopResources().onServer(true)) {
+						EventLoop loop = (EventLoop) executor;
+						ConnectionProvider pool = ConnectionProvider.builder("sidecar-upstream-" + all.size())
+							.maxConnections(CONNECTIONS_PER_LOOP)
+							.pendingAcquireMaxCount(-1)
+							.maxIdleTime(Duration.ofSeconds(50))
+							.build();
+						HttpClient client = this.settings.apply(HttpClient.create(pool).runOn(loop));
+						all.add(new Lane(loop, pool, new ReactorClientHttpConnector(client)));
+					}
+					this.lanes = all = List.copyOf(all);
+				}
+			}
+		}
+		return all;
+	}
+
+	/** Closes the upstream connections; the loops belong to the resource factory. */
+	@Override
+	public synchronized void close() {
+		if (this.lanes != null) {
+			this.lanes.forEach(lane -> lane.pool.dispose());
+		}
+	}
+
+	/** An event loop, its connection pool and the connector sending on it. */
+	private record Lane(EventLoop loop, ConnectionProvider pool, ClientHttpConnector connector) {
 	}
 
 	/** @return completion once {@code response}'s body, if nobody read it yet, has been read and dropped */

@@ -1,7 +1,5 @@
 package io.github.twiliovaultsidecar.security;
 
-import java.util.regex.Pattern;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -22,7 +20,8 @@ public final class AuditLog {
 
 	private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-	private static final Pattern SID = Pattern.compile("(?<![A-Za-z0-9])([A-Z]{2})[0-9a-fA-F]{32}(?![0-9a-fA-F])");
+	/** Length of a SID: two capital letters and 32 hex digits. */
+	private static final int SID_LENGTH = 34;
 
 	private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
 
@@ -41,9 +40,51 @@ public final class AuditLog {
 		this.registry = registry;
 	}
 
-	/** @return the path with every SID replaced by its two-letter prefix in braces */
+	/**
+	 * @return the path with every SID (two capital letters and 32 hex digits, not inside a longer
+	 * word or hex run) replaced by its two-letter prefix in braces; scanned by hand, as the audit
+	 * line is written for every proxied request
+	 */
 	public static String template(String path) {
-		return SID.matcher(path).replaceAll("{$1}");
+		StringBuilder out = null;
+		int copied = 0;
+		for (int i = 0; i + SID_LENGTH <= path.length(); i++) {
+			if (isSidAt(path, i)) {
+				out = (out != null) ? out : new StringBuilder(path.length());
+				out.append(path, copied, i).append('{').append(path, i, i + 2).append('}');
+				i += SID_LENGTH - 1;
+				copied = i + 1;
+			}
+		}
+		return (out == null) ? path : out.append(path, copied, path.length()).toString();
+	}
+
+	private static boolean isSidAt(String path, int start) {
+		if (start > 0 && isLetterOrDigit(path.charAt(start - 1))) {
+			return false;
+		}
+		if (!isCapital(path.charAt(start)) || !isCapital(path.charAt(start + 1))) {
+			return false;
+		}
+		int end = start + SID_LENGTH;
+		for (int i = start + 2; i < end; i++) {
+			if (!isHex(path.charAt(i))) {
+				return false;
+			}
+		}
+		return end == path.length() || !isHex(path.charAt(end));
+	}
+
+	private static boolean isHex(char c) {
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	}
+
+	private static boolean isCapital(char c) {
+		return c >= 'A' && c <= 'Z';
+	}
+
+	private static boolean isLetterOrDigit(char c) {
+		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 	}
 
 	/** Records one proxied call as the caller saw it. */

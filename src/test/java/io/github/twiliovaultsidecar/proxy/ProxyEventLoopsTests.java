@@ -24,8 +24,9 @@ class ProxyEventLoopsTests {
 		.withUserConfiguration(Enable.class);
 
 	@Test
-	void oneLoopUnlessConfigured() {
-		this.context.run(context -> assertThat(context.getBean(ProxyProperties.class).eventLoops()).isEqualTo(1));
+	void oneLoopPerCpuUnlessConfigured() {
+		this.context.run(context -> assertThat(context.getBean(ProxyProperties.class).eventLoops())
+			.isEqualTo(Runtime.getRuntime().availableProcessors()));
 	}
 
 	@Test

@@ -132,6 +132,23 @@ class CallerAccessTests {
 	}
 
 	@Test
+	void auditTemplatesAgreeWithTheSidPatternOnRandomPaths() {
+		java.util.regex.Pattern sid = java.util.regex.Pattern
+			.compile("(?<![A-Za-z0-9])([A-Z]{2})[0-9a-fA-F]{32}(?![0-9a-fA-F])");
+		java.util.Random random = new java.util.Random(7);
+		String[] pieces = { "/", "AC", "SM", "ac", "x", "Z", "0", "f", "F", "g", ".json", "-", TestSids.hex(32),
+				TestSids.hex(31), TestSids.hex(33), TestSids.hex(16) };
+		for (int n = 0; n < 5000; n++) {
+			StringBuilder path = new StringBuilder();
+			for (int k = random.nextInt(12); k >= 0; k--) {
+				path.append(pieces[random.nextInt(pieces.length)]);
+			}
+			String expected = sid.matcher(path).replaceAll("{$1}");
+			assertThat(AuditLog.template(path.toString())).as(path.toString()).isEqualTo(expected);
+		}
+	}
+
+	@Test
 	void logMaskingHidesKnownSecretsTheirBasicFormAndCredentialHeaders() {
 		String token = TestSids.authToken();
 		SecretMasking.register(token, ACCOUNT.value());
