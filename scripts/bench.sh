@@ -20,7 +20,7 @@
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
 # BENCH_SKIP_BUILD=1 (use the jar already in target/).
 # The sidecar runs with the options the README recommends for a sidecar container:
-#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2
+#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000, MALLOC_ARENA_MAX=2
 # Start-up is measured twice: the plain `java -jar` and the way it is run for the load: the extracted
 # jar with an AOT cache on JDK 25+ (as the image runs it), else with a class-data-sharing archive.
 # Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
@@ -155,7 +155,7 @@ wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
   edge=dublin >/dev/null
 
 # --- the sidecar ------------------------------------------------------------------------------------
-read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k}"
+read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 java_version="$("$JAVA" -version 2>&1 | head -n1)"
 export TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT"
@@ -217,6 +217,12 @@ attack() { # name, phase, vegeta attack options...
   rm -f "$OUT/$phase-$name.bin"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+thread_ticks() { # "tid ticks name" per thread of a process
+  local task
+  for task in /proc/"$1"/task/*; do
+    echo "${task##*/} $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0) $(tr ' ' '_' < "$task/comm" 2>/dev/null || echo gone)"
+  done
+}
 tree_ticks() { # a process and its children (nginx: master and workers)
   local pid total=0
   for pid in "$1" $(pgrep -P "$1"); do total=$((total + $(cpu_ticks "$pid"))); done
@@ -236,12 +242,14 @@ for name in direct nginx sidecar; do
   if [[ "$name" == sidecar ]]; then
     echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
     ticks_before="$(cpu_ticks "$sidecar_pid")"
+    thread_ticks "$sidecar_pid" > "$OUT/threads-before.txt"
   fi
   [[ "$name" == nginx ]] && nginx_ticks_before="$(tree_ticks "$proxy_nginx_pid")"
   attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${LATENCY_SECONDS}s"
   [[ "$name" == nginx ]] && nginx_ticks_after="$(tree_ticks "$proxy_nginx_pid")"
   if [[ "$name" == sidecar ]]; then
     ticks_after="$(cpu_ticks "$sidecar_pid")"
+    thread_ticks "$sidecar_pid" > "$OUT/threads-after.txt"
     hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
     rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
     rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
@@ -292,6 +300,20 @@ res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0)
                   "rss_anon_at_end_mb": round(int(rss_anon) / 1024, 1),
                   "ready_ms": int(ready), "ready_ms_each_start": [int(r) for r in ready_runs.split()],
                   "ready_ms_plain_jar": int(ready_plain)}
+def threads(name):
+    rows = {}
+    for line in open(os.path.join(out, name)):
+        tid, ticks, comm = line.split(None, 2)
+        rows[tid] = (int(ticks), comm.strip())
+    return rows
+before, after = threads("threads-before.txt"), threads("threads-after.txt")
+groups = {}
+for tid, (ticks, comm) in after.items():
+    group = ("event loops" if comm.startswith("sidecar-http") else "JIT compilers" if "Compiler" in comm
+             else "GC and VM" if comm.startswith(("VM_", "GC_")) else "other threads")
+    groups[group] = groups.get(group, 0) + ticks - before.get(tid, (0, comm))[0]
+res["sidecar"]["cpu_seconds_per_1000_requests_by_thread"] = {
+    g: round(t / int(clk) / (reqs / 1000.0), 4) for g, t in sorted(groups.items(), key=lambda kv: -kv[1])}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
                                                    / (load("latency", "nginx")["requests"] / 1000.0), 4)
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
@@ -319,6 +341,7 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
           " (at the end %.1f MB, of which %.1f MB anonymous, the rest file-backed: jars, CDS archive)"
           % (s["cpu_seconds_per_1000_requests"], rate, s["peak_rss_mb"], s["rss_at_end_mb"], s["rss_anon_at_end_mb"]),
+          "  of which " + ", ".join("%s %.3f" % kv for kv in s["cpu_seconds_per_1000_requests_by_thread"].items()),
           "nginx (baseline) CPU: %.3f core-seconds per 1,000 requests at %s/s (master and workers)"
           % (res["nginx_cpu_seconds_per_1000_requests"], rate),
           "sidecar ready (readiness UP) after %d ms (median of %s); plain java -jar: %d ms"
