@@ -92,8 +92,8 @@ final class ProxyEntry implements HttpHandler {
 				response.getHeaders().set(HttpHeaders.CONNECTION, "close");
 				return Mono.error(new MessageFraming.AmbiguousFraming(ambiguity));
 			}
-			return this.access.caller(headers).flatMap(caller -> this.proxy.forward(request, response, caller));
-		}).onErrorResume(failure -> answer(request, response, failure));
+			return this.access.caller(headers).flatMap(caller -> this.proxy.forward(request, response, caller, timing));
+		}).onErrorResume(failure -> answer(request, response, failure)).doFinally(signal -> timing.responded());
 		if (span != null) {
 			handled = handled.doFinally(signal -> this.tracing.end(span, statusOf(response)))
 				.contextWrite(context -> context.put(Span.class, span));

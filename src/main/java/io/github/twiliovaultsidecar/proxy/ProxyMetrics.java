@@ -64,8 +64,9 @@ final class ProxyMetrics {
 	}
 
 	/**
-	 * Starts timing a proxied request: at commit the response gets the overhead header and the meters
-	 * are recorded, whatever wrote the response (the proxy or the problem-details advice).
+	 * Starts timing a proxied request: at commit the response gets the overhead header, whatever
+	 * wrote the response (the proxy or a problem detail), and the meters are recorded once the
+	 * response was sent ({@link ProxyTiming#responded}).
 	 * @return the timing to put in the Reactor context
 	 */
 	ProxyTiming start(HttpMethod requestMethod, ServerHttpResponse response) {
@@ -75,7 +76,8 @@ final class ProxyMetrics {
 			long now = System.nanoTime();
 			long overhead = timing.overheadNanos(now);
 			response.getHeaders().set(ProxyTiming.OVERHEAD_HEADER, ProxyTiming.millis(overhead));
-			record(timing, method, response.getStatusCode(), overhead, now);
+			HttpStatusCode status = response.getStatusCode();
+			timing.afterResponse(() -> record(timing, method, status, overhead, now));
 			return Mono.empty();
 		});
 		return timing;

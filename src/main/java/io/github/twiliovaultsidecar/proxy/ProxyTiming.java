@@ -19,6 +19,9 @@ final class ProxyTiming {
 
 	private volatile int twilioConcurrentRequests = -1;
 
+	/** Work left for after the response is sent (meters, the audit line), or {@code null}. */
+	private volatile Runnable afterResponse;
+
 	ProxyTiming(long startNanos) {
 		this.startNanos = startNanos;
 	}
@@ -53,6 +56,27 @@ final class ProxyTiming {
 
 	long upstreamNanos() {
 		return this.upstreamNanos;
+	}
+
+	/**
+	 * Leaves {@code work} for after the response is sent ({@link #responded}): what the response
+	 * does not need is kept out of the time the caller waits for it.
+	 */
+	void afterResponse(Runnable work) {
+		Runnable before = this.afterResponse;
+		this.afterResponse = (before == null) ? work : () -> {
+			before.run();
+			work.run();
+		};
+	}
+
+	/** Runs the work left for after the response, once; called when the response is complete or abandoned. */
+	void responded() {
+		Runnable work = this.afterResponse;
+		this.afterResponse = null;
+		if (work != null) {
+			work.run();
+		}
 	}
 
 	/** @return nanoseconds spent in the sidecar up to {@code nowNanos}, never negative */

@@ -88,9 +88,10 @@ final class SigningProxy {
 
 	/**
 	 * @param caller the authenticated caller ({@link CallerAccess#caller})
+	 * @param timing the request's timing, which writes the audit line once the response is sent
 	 * @return completion of the response; a failure before it started is a {@link io.github.twiliovaultsidecar.SidecarException}
 	 */
-	Mono<Void> forward(ServerHttpRequest request, ServerHttpResponse response, String caller) {
+	Mono<Void> forward(ServerHttpRequest request, ServerHttpResponse response, String caller, ProxyTiming timing) {
 		if (!METHODS.contains(request.getMethod())) {
 			return Mono.error(ProxyException.methodNotAllowed(request.getMethod().name()));
 		}
@@ -108,23 +109,27 @@ final class SigningProxy {
 		Call call = new Call(request, response, target, key, this.clock.instant()
 			.plus(this.resilience.timeouts().totalFor(key.region())));
 		this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
-		auditOnCommit(call, caller);
+		auditOnCommit(call, caller, timing);
 		return this.accounts.acquire(account)
 			.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
 				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
 				.doFinally(signal -> permit.run()));
 	}
 
-	/** Writes the audit line when the response to the caller starts, whatever produced it. */
-	private void auditOnCommit(Call call, String caller) {
+	/**
+	 * Writes the audit line for the response to the caller, whatever produced it: its status and
+	 * latency are taken when the response starts, the line is written once it was sent.
+	 */
+	private void auditOnCommit(Call call, String caller, ProxyTiming timing) {
 		long started = System.nanoTime();
 		ServerHttpResponse response = call.response;
 		response.beforeCommit(() -> {
-			this.audit.proxied(caller, call.key.account().value(), call.key.region().code(),
-					call.request.getMethod().name(), call.target.path(),
-					(response.getStatusCode() != null) ? response.getStatusCode().value() : 0,
-					(System.nanoTime() - started) / 1_000_000, call.version,
-					call.request.getHeaders().getFirst("traceparent"));
+			int status = (response.getStatusCode() != null) ? response.getStatusCode().value() : 0;
+			long latencyMillis = (System.nanoTime() - started) / 1_000_000;
+			long version = call.version;
+			timing.afterResponse(() -> this.audit.proxied(caller, call.key.account().value(), call.key.region().code(),
+					call.request.getMethod().name(), call.target.path(), status, latencyMillis, version,
+					call.request.getHeaders().getFirst("traceparent")));
 			return Mono.empty();
 		});
 	}

@@ -1,5 +1,8 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +25,18 @@ class ProxyTimingTests {
 		assertThat(timing.overheadNanos(2_000)).isEqualTo(500);
 		assertThat(timing.overheadNanos(1_100)).isZero();
 		assertThat(timing.upstreamHost()).isEqualTo("api.dublin.ie1.twilio.com");
+	}
+
+	@Test
+	void workLeftForAfterTheResponseRunsOnceInOrderWhenItWasSent() {
+		ProxyTiming timing = new ProxyTiming(0);
+		List<String> done = new ArrayList<>();
+		timing.afterResponse(() -> done.add("meters"));
+		timing.afterResponse(() -> done.add("audit line"));
+		assertThat(done).as("nothing before the response was sent").isEmpty();
+		timing.responded();
+		timing.responded();
+		assertThat(done).containsExactly("meters", "audit line");
 	}
 
 }
