@@ -13,8 +13,10 @@
 #   4. the sidecar's time from process start to readiness UP (median of three starts).
 # Prints one table and writes target/bench/results.json. Every process it starts is stopped on exit.
 #
+# The throughput and latency phases are split into rounds in which direct, nginx and the sidecar take
+# turns (a burst of load from elsewhere then falls on all three); percentiles are over all rounds.
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
-# BENCH_LATENCY_SECONDS (20), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
+# BENCH_LATENCY_SECONDS (20), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
 # BENCH_JAVA (a JDK 25 under /usr/lib/jvm as in the image, else java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
 # BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
@@ -32,6 +34,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-20}"
 RATE="${BENCH_RATE:-1000}"
 LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
+ROUNDS="${BENCH_ROUNDS:-3}"
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
 # The image runs Java 25 with an AOT cache (Dockerfile); measure that when a JDK 25 is installed.
 JAVA="${BENCH_JAVA:-$(ls -d /usr/lib/jvm/*-25*/bin/java 2>/dev/null | head -n1)}"
@@ -210,11 +213,15 @@ status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDE
 # --- load ------------------------------------------------------------------------------------------
 declare -A url=([direct]="http://127.0.0.1:$UPSTREAM_PORT$RESOURCE" [nginx]="http://127.0.0.1:$NGINX_PORT$RESOURCE"
   [sidecar]="http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")
-attack() { # name, phase, vegeta attack options...
-  local name=$1 phase=$2; shift 2
-  echo "GET ${url[$name]}" | "$VEGETA" attack -timeout=10s -keepalive=true "$@" > "$OUT/$phase-$name.bin"
-  "$VEGETA" report -type=json < "$OUT/$phase-$name.bin" > "$OUT/$phase-$name.json"
-  rm -f "$OUT/$phase-$name.bin"
+attack() { # name, phase, vegeta attack options... ; keeps the results as $phase-$name-N.bin (N: one more each call)
+  local name=$1 phase=$2 n=1; shift 2
+  while [[ -e "$OUT/$phase-$name-$n.bin" ]]; do n=$((n + 1)); done
+  echo "GET ${url[$name]}" | "$VEGETA" attack -timeout=10s -keepalive=true "$@" > "$OUT/$phase-$name-$n.bin"
+  "$VEGETA" report -type=json < "$OUT/$phase-$name-$n.bin" > "$OUT/$phase-$name-$n.json"
+}
+report() { # phase, name: one report over every round of the phase (latency percentiles over all requests)
+  "$VEGETA" report -type=json "$OUT/$1-$2"-*.bin > "$OUT/$1-$2.json"
+  rm -f "$OUT/$1-$2"-*.bin
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 thread_ticks() { # "tid ticks name" per thread of a process
@@ -232,29 +239,37 @@ tree_ticks() { # a process and its children (nginx: master and workers)
 log "warming the sidecar up for ${WARMUP_SECONDS}s"
 attack sidecar warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
   -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${WARMUP_SECONDS}s"
-for name in direct nginx sidecar; do
-  log "throughput: $name, $CONNECTIONS connections, ${THROUGHPUT_SECONDS}s"
-  attack "$name" throughput -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
-    -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${THROUGHPUT_SECONDS}s"
+rm -f "$OUT"/warmup-*
+# The three targets take turns, round after round, so that a burst of load from elsewhere on a shared
+# machine falls on all three instead of on whichever phase happened to be running.
+throughput_round=$(( (THROUGHPUT_SECONDS + ROUNDS - 1) / ROUNDS )); latency_round=$(( (LATENCY_SECONDS + ROUNDS - 1) / ROUNDS ))
+for round in $(seq "$ROUNDS"); do
+  for name in direct nginx sidecar; do
+    log "throughput: $name, $CONNECTIONS connections, ${throughput_round}s (round $round of $ROUNDS)"
+    attack "$name" throughput -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
+      -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${throughput_round}s"
+  done
 done
-for name in direct nginx sidecar; do
-  log "latency: $name at $RATE requests/s, ${LATENCY_SECONDS}s"
-  if [[ "$name" == sidecar ]]; then
-    echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
-    ticks_before="$(cpu_ticks "$sidecar_pid")"
-    thread_ticks "$sidecar_pid" > "$OUT/threads-before.txt"
-  fi
-  [[ "$name" == nginx ]] && nginx_ticks_before="$(tree_ticks "$proxy_nginx_pid")"
-  attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${LATENCY_SECONDS}s"
-  [[ "$name" == nginx ]] && nginx_ticks_after="$(tree_ticks "$proxy_nginx_pid")"
-  if [[ "$name" == sidecar ]]; then
-    ticks_after="$(cpu_ticks "$sidecar_pid")"
-    thread_ticks "$sidecar_pid" > "$OUT/threads-after.txt"
-    hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
-    rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
-    rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
-  fi
+echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
+sidecar_ticks=0; nginx_ticks=0
+for round in $(seq "$ROUNDS"); do
+  for name in direct nginx sidecar; do
+    log "latency: $name at $RATE requests/s, ${latency_round}s (round $round of $ROUNDS)"
+    [[ "$name" == sidecar ]] && { before="$(cpu_ticks "$sidecar_pid")"; thread_ticks "$sidecar_pid" > "$OUT/threads-before-$round.txt"; }
+    [[ "$name" == nginx ]] && before="$(tree_ticks "$proxy_nginx_pid")"
+    attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${latency_round}s"
+    [[ "$name" == nginx ]] && nginx_ticks=$((nginx_ticks + $(tree_ticks "$proxy_nginx_pid") - before))
+    if [[ "$name" == sidecar ]]; then
+      sidecar_ticks=$((sidecar_ticks + $(cpu_ticks "$sidecar_pid") - before))
+      thread_ticks "$sidecar_pid" > "$OUT/threads-after-$round.txt"
+    fi
+  done
 done
+hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
+rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
+rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
+for name in direct nginx sidecar; do report throughput "$name"; report latency "$name"; done
+ticks_before=0; ticks_after=$sidecar_ticks; nginx_ticks_before=0; nginx_ticks_after=$nginx_ticks
 [[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
 
 # --- report ----------------------------------------------------------------------------------------
@@ -268,24 +283,31 @@ import datetime, json, os, platform, sys
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
 names = ["direct", "nginx", "sidecar"]
+import glob
+def rounds(phase, name):
+    return [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, "%s-%s-*.json" % (phase, name))))]
+def per_second(phase, name):  # over the rounds' own durations, not the time between them
+    rs = rounds(phase, name)
+    return sum(r["requests"] * r["success"] for r in rs) / (sum(r["duration"] + r["wait"] for r in rs) / 1e9)
 res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
        "machine": {"cpus": os.cpu_count(), "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                                                         if l.startswith("model name")), platform.processor()),
                    "kernel": platform.release(), "load_average_at_end": os.getloadavg()},
        "java": java, "jvm_options": opts, "launch": mode, "nginx": nginx, "response_bytes": int(body),
        "settings": {"connections": int(conns), "throughput_seconds": int(tsec), "rate": int(rate),
-                    "latency_seconds": int(lsec), "warmup_seconds": int(warm)},
+                    "latency_seconds": int(lsec), "warmup_seconds": int(warm),
+                    "rounds": len(rounds("latency", "sidecar"))},
        "throughput": {}, "latency_ms": {}, "sidecar": {}}
 ms = lambda ns: round(ns / 1e6, 3)
 for n in names:
     t = load("throughput", n)
-    res["throughput"][n] = {"requests_per_second": round(t["throughput"], 1), "requests": t["requests"],
+    res["throughput"][n] = {"requests_per_second": round(per_second("throughput", n), 1), "requests": t["requests"],
                             "success": t["success"], "p50_ms": ms(t["latencies"]["50th"]),
                             "p99_ms": ms(t["latencies"]["99th"])}
     l = load("latency", n)
     res["latency_ms"][n] = {"p50": ms(l["latencies"]["50th"]), "p90": ms(l["latencies"]["90th"]),
                             "p99": ms(l["latencies"]["99th"]), "max": ms(l["latencies"]["max"]),
-                            "achieved_rate": round(l["rate"], 1), "requests": l["requests"], "success": l["success"]}
+                            "achieved_rate": round(per_second("latency", n), 1), "requests": l["requests"], "success": l["success"]}
 res["throughput"]["sidecar_over_nginx"] = round(res["throughput"]["sidecar"]["requests_per_second"]
                                                 / res["throughput"]["nginx"]["requests_per_second"], 3)
 added = {}
@@ -306,12 +328,13 @@ def threads(name):
         tid, ticks, comm = line.split(None, 2)
         rows[tid] = (int(ticks), comm.strip())
     return rows
-before, after = threads("threads-before.txt"), threads("threads-after.txt")
 groups = {}
-for tid, (ticks, comm) in after.items():
-    group = ("event loops" if comm.startswith("sidecar-http") else "JIT compilers" if "Compiler" in comm
-             else "GC and VM" if comm.startswith(("VM_", "GC_")) else "other threads")
-    groups[group] = groups.get(group, 0) + ticks - before.get(tid, (0, comm))[0]
+for r in range(1, len(rounds("latency", "sidecar")) + 1):
+    before, after = threads("threads-before-%d.txt" % r), threads("threads-after-%d.txt" % r)
+    for tid, (ticks, comm) in after.items():
+        group = ("event loops" if comm.startswith("sidecar-http") else "JIT compilers" if "Compiler" in comm
+                 else "GC and VM" if comm.startswith(("VM_", "GC_")) else "other threads")
+        groups[group] = groups.get(group, 0) + ticks - before.get(tid, (0, comm))[0]
 res["sidecar"]["cpu_seconds_per_1000_requests_by_thread"] = {
     g: round(t / int(clk) / (reqs / 1000.0), 4) for g, t in sorted(groups.items(), key=lambda kv: -kv[1])}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
