@@ -1,5 +1,9 @@
 package io.github.twiliovaultsidecar.security;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -9,9 +13,11 @@ import tools.jackson.core.io.JsonStringEncoder;
 import io.github.twiliovaultsidecar.observability.SidecarMeters;
 
 /**
- * The audit trail: one JSON line per proxied call and per denial on the {@value #LOGGER} logger.
- * Paths are logged as templates with SIDs masked ({@code /Accounts/{AC}/Messages/{SM}.json}); no
- * token, header value or body is ever logged.
+ * The audit trail: one JSON object per proxied call, denial and admin action on the {@value #LOGGER}
+ * logger, starting with its {@code time} (UTC) and {@code event}. {@code logback-spring.xml} writes
+ * these lines as they are, one per line, on their own console appender. Paths are logged as templates
+ * with SIDs masked ({@code /Accounts/{AC}/Messages/{SM}.json}); no token, header value or body is
+ * ever logged.
  */
 public final class AuditLog {
 
@@ -24,6 +30,10 @@ public final class AuditLog {
 	private static final int SID_LENGTH = 34;
 
 	private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+
+	/** The {@code time} member: UTC, milliseconds, always the same width. */
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
+		.withZone(ZoneOffset.UTC);
 
 	private final MeterRegistry registry;
 
@@ -157,7 +167,9 @@ public final class AuditLog {
 		private final StringBuilder json = new StringBuilder(256);
 
 		Line(String event) {
-			this.json.append("{\"event\":\"").append(event).append('"');
+			this.json.append("{\"time\":\"");
+			TIME.formatTo(Instant.ofEpochMilli(System.currentTimeMillis()), this.json);
+			this.json.append("\",\"event\":\"").append(event).append('"');
 		}
 
 		Line put(String name, Object value) {

@@ -12,12 +12,15 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
+import io.github.twiliovaultsidecar.security.AuditLog;
+
 /**
  * Keeps every log line as it would really be written: an appender on the root logger that formats
  * events with the same pattern as the configured console appender, in the same Logback context, so
  * the secret-masking conversion rules of {@code logback-test.xml} (the same as
- * {@code logback-spring.xml}) apply. Attach it after the Spring context started: Spring Boot resets
- * logging while it starts.
+ * {@code logback-spring.xml}) apply. The audit logger, which writes only to its own appender, is
+ * captured too, with that appender's pattern. Attach it after the Spring context started: Spring Boot
+ * resets logging while it starts.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -25,26 +28,39 @@ public final class LogCapture implements AutoCloseable {
 
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-	private final OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+	private final OutputStreamAppender<ILoggingEvent> appender;
+
+	private final OutputStreamAppender<ILoggingEvent> auditAppender;
 
 	private final String pattern;
 
 	private LogCapture() {
 		LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 		Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		Logger audit = context.getLogger(AuditLog.LOGGER);
 		this.pattern = consolePattern(root);
+		this.appender = appender(context, this.pattern);
+		root.addAppender(this.appender);
+		this.auditAppender = audit.isAdditive() ? null : appender(context, consolePattern(audit));
+		if (this.auditAppender != null) {
+			audit.addAppender(this.auditAppender);
+		}
+	}
+
+	private OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, String pattern) {
 		PatternLayoutEncoder encoder = new PatternLayoutEncoder();
 		encoder.setContext(context);
-		encoder.setPattern(this.pattern);
+		encoder.setPattern(pattern);
 		encoder.setCharset(StandardCharsets.UTF_8);
 		encoder.start();
-		this.appender.setName(NAME);
-		this.appender.setContext(context);
-		this.appender.setEncoder(encoder);
-		this.appender.setOutputStream(this.out);
-		this.appender.setImmediateFlush(true);
-		this.appender.start();
-		root.addAppender(this.appender);
+		OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+		appender.setName(NAME);
+		appender.setContext(context);
+		appender.setEncoder(encoder);
+		appender.setOutputStream(this.out);
+		appender.setImmediateFlush(true);
+		appender.start();
+		return appender;
 	}
 
 	/** @return a capture attached to the root logger */
@@ -70,9 +86,10 @@ public final class LogCapture implements AutoCloseable {
 		}
 	}
 
-	private static String consolePattern(Logger root) {
+	/** @return the pattern of the logger's console appender, else of its first appender with a pattern */
+	private static String consolePattern(Logger logger) {
 		String fallback = null;
-		for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext();) {
+		for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
 			Appender<ILoggingEvent> candidate = it.next();
 			if (!NAME.equals(candidate.getName()) && candidate instanceof OutputStreamAppender<ILoggingEvent> stream
 					&& stream.getEncoder() instanceof PatternLayoutEncoder layout) {
@@ -83,8 +100,8 @@ public final class LogCapture implements AutoCloseable {
 			}
 		}
 		if (fallback == null) {
-			throw new IllegalStateException("no appender with a pattern on the root logger; the log configuration "
-					+ "changed and this capture must follow it");
+			throw new IllegalStateException("no appender with a pattern on the logger '" + logger.getName()
+					+ "'; the log configuration changed and this capture must follow it");
 		}
 		return fallback;
 	}
@@ -94,6 +111,10 @@ public final class LogCapture implements AutoCloseable {
 		LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 		context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(this.appender);
 		this.appender.stop();
+		if (this.auditAppender != null) {
+			context.getLogger(AuditLog.LOGGER).detachAppender(this.auditAppender);
+			this.auditAppender.stop();
+		}
 	}
 
 }
