@@ -35,6 +35,7 @@ THROUGHPUT_SECONDS="${BENCH_THROUGHPUT_SECONDS:-20}"
 RATE="${BENCH_RATE:-1000}"
 LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
 ROUNDS="${BENCH_ROUNDS:-3}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a whole number of at least 1, got '$ROUNDS'" >&2; exit 2; }
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
 # The image runs Java 25 with an AOT cache (Dockerfile); measure that when a JDK 25 is installed.
 JAVA="${BENCH_JAVA:-$(ls -d /usr/lib/jvm/*-25*/bin/java 2>/dev/null | head -n1)}"
@@ -223,11 +224,14 @@ report() { # phase, name: one report over every round of the phase (latency perc
   "$VEGETA" report -type=json "$OUT/$1-$2"-*.bin > "$OUT/$1-$2.json"
   rm -f "$OUT/$1-$2"-*.bin
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+stat_ticks() { # user + system ticks of a /proc stat file; fields counted after the name, which may hold spaces
+  sed 's/^.*) //' "$1" | awk '{print $12 + $13}'
+}
+cpu_ticks() { stat_ticks "/proc/$1/stat"; }
 thread_ticks() { # "tid ticks name" per thread of a process
   local task
   for task in /proc/"$1"/task/*; do
-    echo "${task##*/} $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0) $(tr ' ' '_' < "$task/comm" 2>/dev/null || echo gone)"
+    echo "${task##*/} $(stat_ticks "$task/stat" 2>/dev/null || echo 0) $(tr ' ' '_' < "$task/comm" 2>/dev/null || echo gone)"
   done
 }
 tree_ticks() { # a process and its children (nginx: master and workers)

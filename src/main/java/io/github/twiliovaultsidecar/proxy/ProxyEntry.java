@@ -3,15 +3,18 @@ package io.github.twiliovaultsidecar.proxy;
 import java.time.Duration;
 
 import io.micrometer.tracing.Span;
+import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 
 import io.github.twiliovaultsidecar.SidecarException;
@@ -98,7 +101,25 @@ final class ProxyEntry implements HttpHandler {
 			handled = handled.doFinally(signal -> this.tracing.end(span, statusOf(response)))
 				.contextWrite(context -> context.put(Span.class, span));
 		}
-		return handled.contextWrite(context -> context.put(ProxyTiming.class, timing));
+		EventLoop loop = callerLoop(request);
+		return handled.contextWrite((loop != null)
+				? context -> context.put(ProxyTiming.class, timing).put(EventLoop.class, loop)
+				: context -> context.put(ProxyTiming.class, timing));
+	}
+
+	/**
+	 * @return the event loop serving the caller's connection, for {@link UpstreamClient} to send on
+	 * the same one, or {@code null} on a server other than Reactor Netty
+	 */
+	static EventLoop callerLoop(ServerHttpRequest request) {
+		try {
+			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// no native request (another server, or a mock)
+			return null;
+		}
 	}
 
 	/**

@@ -21,14 +21,18 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
  * @param connectTimeout TCP/TLS connect timeout to Twilio (first-byte and total timeouts are under
  * {@code sidecar.resilience.timeouts})
  * @param eventLoops threads the HTTP server, the upstream client and the webhook forwarder share,
- * default one per CPU the JVM sees (the container's CPU limit, rounded up). A request stays on the
- * loop it arrived on, upstream connection included ({@link UpstreamClient}), so more loops add
- * throughput without a thread hand-off per request
+ * default one per CPU the JVM sees (the container's CPU limit, rounded up), at most
+ * {@value #MAX_DEFAULT_EVENT_LOOPS}: a pod without a CPU limit sees every core of its node, and each
+ * loop keeps its own upstream connections ({@link UpstreamClient}). A request is answered on the loop
+ * it arrived on, so more loops add throughput without a thread hand-off per request
  */
 @ConfigurationProperties("sidecar.proxy")
 public record ProxyProperties(@DefaultValue("api") Set<String> products, @DefaultValue("10MB") DataSize maxRequestBody,
 		@DefaultValue("256KB") DataSize replayLimit, String defaultAccount,
 		@DefaultValue("5s") Duration connectTimeout, Integer eventLoops) {
+
+	/** Most event loops taken by default; more only when {@code sidecar.proxy.event-loops} says so. */
+	static final int MAX_DEFAULT_EVENT_LOOPS = 4;
 
 	public ProxyProperties {
 		for (String product : products) {
@@ -52,11 +56,16 @@ public record ProxyProperties(@DefaultValue("api") Set<String> products, @Defaul
 			throw new IllegalArgumentException("sidecar.proxy.connect-timeout must be positive, got " + connectTimeout);
 		}
 		if (eventLoops == null) {
-			eventLoops = Runtime.getRuntime().availableProcessors();
+			eventLoops = defaultEventLoops(Runtime.getRuntime().availableProcessors());
 		}
 		if (eventLoops < 1) {
 			throw new IllegalArgumentException("sidecar.proxy.event-loops must be at least 1, got " + eventLoops);
 		}
+	}
+
+	/** @return the event loops taken when none are configured, for a JVM that sees {@code processors} CPUs */
+	static int defaultEventLoops(int processors) {
+		return Math.min(processors, MAX_DEFAULT_EVENT_LOOPS);
 	}
 
 }

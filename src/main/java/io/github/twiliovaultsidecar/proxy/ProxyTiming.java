@@ -1,5 +1,11 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Where the time of one proxied request went: from the controller taking it to the response headers
  * being written, minus the time spent waiting for Twilio (request handed to the HTTP client until
@@ -11,6 +17,8 @@ final class ProxyTiming {
 	/** Response header with the sidecar's own time for the request, in milliseconds. */
 	static final String OVERHEAD_HEADER = "X-Sidecar-Overhead-Ms";
 
+	private static final Logger log = LoggerFactory.getLogger(ProxyTiming.class);
+
 	private final long startNanos;
 
 	private volatile long upstreamNanos;
@@ -19,8 +27,11 @@ final class ProxyTiming {
 
 	private volatile int twilioConcurrentRequests = -1;
 
-	/** Work left for after the response is sent (meters, the audit line), or {@code null}. */
-	private volatile Runnable afterResponse;
+	/** Work left for after the response (meters, the audit line), in the order it was left. */
+	private final List<Runnable> afterResponse = new ArrayList<>(2);
+
+	/** Whether {@link #responded} ran; guarded by {@code this}, as is {@link #afterResponse}. */
+	private boolean responded;
 
 	ProxyTiming(long startNanos) {
 		this.startNanos = startNanos;
@@ -60,22 +71,44 @@ final class ProxyTiming {
 
 	/**
 	 * Leaves {@code work} for after the response is sent ({@link #responded}): what the response
-	 * does not need is kept out of the time the caller waits for it.
+	 * does not need is kept out of the time the caller waits for it. Work left once the response
+	 * was sent runs at once.
 	 */
 	void afterResponse(Runnable work) {
-		Runnable before = this.afterResponse;
-		this.afterResponse = (before == null) ? work : () -> {
-			before.run();
-			work.run();
-		};
+		synchronized (this) {
+			if (!this.responded) {
+				this.afterResponse.add(work);
+				return;
+			}
+		}
+		runAlone(work);
 	}
 
-	/** Runs the work left for after the response, once; called when the response is complete or abandoned. */
+	/**
+	 * Runs the work left for after the response, once, in order; called when the response is
+	 * complete or abandoned. One piece failing does not keep the others from running.
+	 */
 	void responded() {
-		Runnable work = this.afterResponse;
-		this.afterResponse = null;
-		if (work != null) {
+		Runnable[] work;
+		synchronized (this) {
+			if (this.responded) {
+				return;
+			}
+			this.responded = true;
+			work = this.afterResponse.toArray(Runnable[]::new);
+			this.afterResponse.clear();
+		}
+		for (Runnable piece : work) {
+			runAlone(piece);
+		}
+	}
+
+	private static void runAlone(Runnable work) {
+		try {
 			work.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Work left for after a proxied response failed", ex);
 		}
 	}
 

@@ -18,6 +18,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -35,17 +36,23 @@ import io.github.twiliovaultsidecar.SidecarException;
  * override (tests and demos only) requests go to that base URL instead, keeping the Twilio hostname
  * in {@code Host}.
  * <p>
- * Each event loop has its own connection pool, and a request is sent from the pool of the loop it
- * arrived on: the caller's connection and the upstream connection are served by the same thread, so
- * no request is handed to another thread on its way to Twilio and back, whatever the number of
- * loops ({@code sidecar.proxy.event-loops}). With one shared pool, a request picked up whichever
- * loop held the idle connection, a thread hand-off and wake-up each way.
+ * Each event loop has its own connection pool, and a request is sent from the pool of the loop its
+ * caller's connection is served by (the {@link EventLoop} in the Reactor context, put there by
+ * {@link ProxyEntry}, else the loop running the request): the caller's connection and the upstream
+ * connection are served by the same thread, so no request is handed to another thread on its way to
+ * Twilio and back, whatever the number of loops ({@code sidecar.proxy.event-loops}). With one shared
+ * pool, a request picked up whichever loop held the idle connection, a thread hand-off and wake-up
+ * each way. A request sent off the loops (a retry after its delay, after a Vault read) still goes
+ * back to its caller's loop; one without a caller (bulk fetches) takes the lanes in turn.
+ * <p>
+ * Its connections close when the application stops, before the loops they run on
+ * ({@link #getPhase}).
  * <p>
  * It talks to Spring's Reactor Netty connector directly rather than through {@code WebClient}: the
  * proxy relays bytes and needs none of its codecs, filters or per-request observation, which were a
  * measurable share of the sidecar's cost per request. Tracing is done by {@link ProxyTracing}.
  */
-public final class UpstreamClient implements AutoCloseable {
+public final class UpstreamClient implements SmartLifecycle, AutoCloseable {
 
 	/** Twilio's answer header telling how many of the account's requests it is processing at once. */
 	static final String TWILIO_CONCURRENT_REQUESTS = "Twilio-Concurrent-Requests";
@@ -60,6 +67,8 @@ public final class UpstreamClient implements AutoCloseable {
 	/** One per event loop, made when the first request is sent (the loops start with the server). */
 	private volatile List<Lane> lanes;
 
+	private volatile boolean running;
+
 	private final AtomicInteger offLoop = new AtomicInteger();
 
 	private final URI override;
@@ -69,7 +78,7 @@ public final class UpstreamClient implements AutoCloseable {
 	private final ProxyTracing tracing;
 
 	/**
-	 * @param resources the event loops and connection pool shared with the HTTP server
+	 * @param resources the event loops shared with the HTTP server
 	 * @param properties the connect timeout
 	 * @param twilio the optional upstream override
 	 * @param tracing spans for upstream calls and the {@code traceparent} they carry
@@ -108,7 +117,7 @@ public final class UpstreamClient implements AutoCloseable {
 			ProxyTiming timing = context.getOrDefault(ProxyTiming.class, null);
 			Span span = this.tracing.upstream(context, method, host);
 			long sent = System.nanoTime();
-			return lane().connector.connect(method, uri(host, pathAndQuery), request -> {
+			return lane(context.getOrDefault(EventLoop.class, null)).connector.connect(method, uri(host, pathAndQuery), request -> {
 				headers.accept(request.getHeaders());
 				this.tracing.inject(context, span, request.getHeaders());
 				request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout);
@@ -129,13 +138,14 @@ public final class UpstreamClient implements AutoCloseable {
 	}
 
 	/**
-	 * @return the lane of the event loop running the caller, or (called off the loops, e.g. after a
-	 * Vault read) the next lane in turn
+	 * @param callerLoop the loop serving the caller's connection, or {@code null}
+	 * @return the lane of {@code callerLoop}, else of the event loop running the request, else (a
+	 * request without a caller, sent off the loops) the next lane in turn
 	 */
-	private Lane lane() {
+	private Lane lane(EventLoop callerLoop) {
 		List<Lane> all = lanes();
 		for (Lane lane : all) {
-			if (lane.loop.inEventLoop()) {
+			if ((callerLoop != null) ? lane.loop == callerLoop : lane.loop.inEventLoop()) {
 				return lane;
 			}
 		}
@@ -166,11 +176,39 @@ public final class UpstreamClient implements AutoCloseable {
 		return all;
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Closes the upstream connections; the loops belong to the resource factory. */
+	@Override
+	public void stop() {
+		close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * @return a phase after the resource factory's (0): started after its loops, and stopped, closing
+	 * the connections, while the loops still run
+	 */
+	@Override
+	public int getPhase() {
+		return 1;
+	}
+
 	/** Closes the upstream connections; the loops belong to the resource factory. */
 	@Override
 	public synchronized void close() {
-		if (this.lanes != null) {
-			this.lanes.forEach(lane -> lane.pool.dispose());
+		this.running = false;
+		List<Lane> all = this.lanes;
+		this.lanes = null;
+		if (all != null) {
+			all.forEach(lane -> lane.pool.dispose());
 		}
 	}
 

@@ -22,8 +22,8 @@ import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.TwilioHost;
 
 /**
- * The few Twilio calls seeding makes, sent through the proxy's {@link UpstreamClient} (same pool,
- * timeouts and upstream override): a harmless read to check a credential, and the Accounts resource
+ * The few Twilio calls seeding makes, sent through the proxy's {@link UpstreamClient} (same event
+ * loops and connection pools, timeouts and upstream override): a harmless read to check a credential, and the Accounts resource
  * to list subaccounts and read their regional Auth Tokens. Only GETs, so a retry could never send
  * anything twice; none is retried.
  */

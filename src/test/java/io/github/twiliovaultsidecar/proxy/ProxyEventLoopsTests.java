@@ -6,6 +6,8 @@ import java.util.List;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -26,7 +28,19 @@ class ProxyEventLoopsTests {
 	@Test
 	void oneLoopPerCpuUnlessConfigured() {
 		this.context.run(context -> assertThat(context.getBean(ProxyProperties.class).eventLoops())
-			.isEqualTo(Runtime.getRuntime().availableProcessors()));
+			.isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 4)));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "1, 1", "2, 2", "4, 4", "5, 4", "64, 4" })
+	void aPodWithoutACpuLimitDoesNotGetALoopPerCoreOfItsNode(int processors, int loops) {
+		assertThat(ProxyProperties.defaultEventLoops(processors)).isEqualTo(loops);
+	}
+
+	@Test
+	void moreLoopsThanTheDefaultCapWhenConfigured() {
+		this.context.withPropertyValues("sidecar.proxy.event-loops=8")
+			.run(context -> assertThat(context.getBean(ProxyProperties.class).eventLoops()).isEqualTo(8));
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,40 @@ class ProxyTimingTests {
 		timing.responded();
 		timing.responded();
 		assertThat(done).containsExactly("meters", "audit line");
+	}
+
+	@Test
+	void workLeftOnceTheResponseWasSentRunsAtOnce() {
+		ProxyTiming timing = new ProxyTiming(0);
+		List<String> done = new ArrayList<>();
+		timing.responded();
+		timing.afterResponse(() -> done.add("audit line"));
+		assertThat(done).containsExactly("audit line");
+	}
+
+	@Test
+	void onePieceFailingDoesNotKeepTheOthersFromRunning() {
+		ProxyTiming timing = new ProxyTiming(0);
+		List<String> done = new ArrayList<>();
+		timing.afterResponse(() -> {
+			throw new IllegalStateException("meter registry closed");
+		});
+		timing.afterResponse(() -> done.add("audit line"));
+		timing.responded();
+		assertThat(done).containsExactly("audit line");
+	}
+
+	@Test
+	void workLeftFromAnotherThreadWhileTheResponseIsSentRunsExactlyOnce() throws Exception {
+		for (int round = 0; round < 500; round++) {
+			ProxyTiming timing = new ProxyTiming(0);
+			AtomicInteger runs = new AtomicInteger();
+			Thread leaving = new Thread(() -> timing.afterResponse(runs::incrementAndGet));
+			leaving.start();
+			timing.responded();
+			leaving.join();
+			assertThat(runs).as("round %d", round).hasValue(1);
+		}
 	}
 
 }
