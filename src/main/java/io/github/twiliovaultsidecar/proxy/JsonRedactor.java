@@ -64,8 +64,14 @@ final class JsonRedactor {
 	}
 
 	private static boolean endsWithAFieldName(byte[] document, int quote) {
+		if (quote == 0) {
+			return false;
+		}
+		byte last = document[quote - 1];
 		for (byte[] name : FIELD_NAMES) {
-			if (quote >= name.length && Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
+			// the last byte first: most quotes close a value or another name, and this keeps them cheap
+			if (last == name[name.length - 1] && quote >= name.length
+					&& Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
 				return true;
 			}
 		}

@@ -75,6 +75,21 @@ class JsonRedactorTests {
 	}
 
 	@Test
+	void aFieldNameIsFoundAtEitherEndOfTheBytesAndAQuoteAloneIsNot() {
+		for (String field : JsonRedactor.FIELDS) {
+			assertThat(JsonRedactor.mayNameAField((field + "\"").getBytes(StandardCharsets.US_ASCII))).as(field).isTrue();
+			assertThat(JsonRedactor.mayNameAField(("{\"a\":1,\"" + field + "\"").getBytes(StandardCharsets.US_ASCII)))
+				.as(field)
+				.isTrue();
+			String shorter = field.substring(0, field.length() - 1);
+			assertThat(JsonRedactor.mayNameAField(("{\"" + shorter + "\":1}").getBytes(StandardCharsets.US_ASCII)))
+				.as(shorter)
+				.isFalse();
+		}
+		assertThat(JsonRedactor.mayNameAField("\"".getBytes(StandardCharsets.US_ASCII))).isFalse();
+	}
+
+	@Test
 	void leavesAnEmptyBodyEmpty() {
 		assertThat(redact("", 10)).isEmpty();
 	}
