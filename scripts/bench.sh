@@ -17,12 +17,14 @@
 # turns (a burst of load from elsewhere then falls on all three); percentiles are over all rounds.
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
 # BENCH_LATENCY_SECONDS (20), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
+# BENCH_COLD_SECONDS (5: the latency at the fixed rate right after readiness, before the warm-up, is reported apart),
 # BENCH_JAVA (a JDK 25 under /usr/lib/jvm as in the image, else java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
 # BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
 # BENCH_SKIP_BUILD=1 (use the jar already in target/).
 # The sidecar runs with the options the README recommends for a sidecar container:
-#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000, MALLOC_ARENA_MAX=2
+#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:-TieredCompilation,
+#   MALLOC_ARENA_MAX=2
 # Start-up is measured twice: the plain `java -jar` and the way it is run for the load: the extracted
 # jar with an AOT cache on JDK 25+ (as the image runs it), else with a class-data-sharing archive.
 # Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
@@ -37,6 +39,8 @@ LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a whole number of at least 1, got '$ROUNDS'" >&2; exit 2; }
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
+COLD_SECONDS="${BENCH_COLD_SECONDS:-5}"
+[[ "$COLD_SECONDS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_COLD_SECONDS must be a whole number of at least 1, got '$COLD_SECONDS'" >&2; exit 2; }
 # The image runs Java 25 with an AOT cache (Dockerfile); measure that when a JDK 25 is installed.
 JAVA="${BENCH_JAVA:-$(ls -d /usr/lib/jvm/*-25*/bin/java 2>/dev/null | head -n1)}"
 JAVA="${JAVA:-java}"
@@ -159,7 +163,7 @@ wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
   edge=dublin >/dev/null
 
 # --- the sidecar ------------------------------------------------------------------------------------
-read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000}"
+read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:-TieredCompilation}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 java_version="$("$JAVA" -version 2>&1 | head -n1)"
 export TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT"
@@ -240,6 +244,10 @@ tree_ticks() { # a process and its children (nginx: master and workers)
   echo "$total"
 }
 
+# What the first callers of a new pod see while the JIT compiles the request path.
+log "cold: the sidecar at $RATE requests/s for ${COLD_SECONDS}s right after readiness"
+attack sidecar cold -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${COLD_SECONDS}s"
+rm -f "$OUT"/cold-*.bin
 log "warming the sidecar up for ${WARMUP_SECONDS}s"
 attack sidecar warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
   -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${WARMUP_SECONDS}s"
@@ -326,6 +334,10 @@ res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0)
                   "rss_anon_at_end_mb": round(int(rss_anon) / 1024, 1),
                   "ready_ms": int(ready), "ready_ms_each_start": [int(r) for r in ready_runs.split()],
                   "ready_ms_plain_jar": int(ready_plain)}
+c = json.load(open(os.path.join(out, "cold-sidecar-1.json")))
+res["sidecar"]["cold_ms"] = {"seconds_after_ready": c["duration"] / 1e9, "p50": ms(c["latencies"]["50th"]),
+                             "p99": ms(c["latencies"]["99th"]), "max": ms(c["latencies"]["max"]),
+                             "success": c["success"]}
 def threads(name):
     rows = {}
     for line in open(os.path.join(out, name)):
@@ -373,6 +385,8 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           % (res["nginx_cpu_seconds_per_1000_requests"], rate),
           "sidecar ready (readiness UP) after %d ms (median of %s); plain java -jar: %d ms"
           % (s["ready_ms"], ", ".join(str(r) for r in s["ready_ms_each_start"]), s["ready_ms_plain_jar"]),
+          "sidecar in its first %.0f s after readiness at %s/s (JIT still compiling): p50 %.3f ms, p99 %.3f ms, max %.1f ms"
+          % (s["cold_ms"]["seconds_after_ready"], rate, s["cold_ms"]["p50"], s["cold_ms"]["p99"], s["cold_ms"]["max"]),
           "", "targets:"]
 for k, t in res["targets"].items():
     lines.append("  %-22s %10s  %-9s %s" % (k, t["value"], t["target"], "met" if t["met"] else "MISSED"))
