@@ -37,6 +37,7 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.MutableClock;
+import io.github.twiliovaultsidecar.support.RawHttp;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.VaultServer;
@@ -236,8 +237,16 @@ class WebhookIntegrationTests {
 		HttpResponse<String> unknown = validate(request(account, "au1", "https://a.example/x", "x", Map.of()));
 		assertProblem(unknown, 404, "credential-not-found");
 		assertThat(unknown.body()).doesNotContain(token);
+		// Refused from its declared length, unread, so only the headers are sent: a client still sending
+		// the body could see the connection close before it read the 413.
 		String huge = request(account, "ie1", "https://a.example/x", "x", Map.of("Body", "x".repeat(MAX_BODY)));
-		assertProblem(validate(huge), 413, "webhook-body-too-large");
+		RawHttp.Answer tooLarge = new RawHttp(this.port).send("POST " + WebhookValidationController.PATH
+				+ " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+				+ huge.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n");
+		assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(413);
+		assertThat(tooLarge.contentType()).startsWith("application/problem+json");
+		assertThat(JSON.readTree(tooLarge.body()).get("type").asString())
+			.isEqualTo("urn:twilio-vault-sidecar:problem:webhook-body-too-large");
 	}
 
 	// --- the front door
