@@ -239,10 +239,9 @@ class WebhookIntegrationTests {
 		assertThat(unknown.body()).doesNotContain(token);
 		// Refused from its declared length, unread, so only the headers are sent: a client still sending
 		// the body could see the connection close before it read the 413.
-		String huge = request(account, "ie1", "https://a.example/x", "x", Map.of("Body", "x".repeat(MAX_BODY)));
 		RawHttp.Answer tooLarge = new RawHttp(this.port).send("POST " + WebhookValidationController.PATH
 				+ " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-				+ huge.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n");
+				+ (MAX_BODY + 1) + "\r\n\r\n");
 		assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(413);
 		assertThat(tooLarge.contentType()).startsWith("application/problem+json");
 		assertThat(JSON.readTree(tooLarge.body()).get("type").asString())
