@@ -193,8 +193,9 @@ if [[ "${BENCH_CDS:-1}" == 1 ]]; then
   if "$JAVA" -XX:AOTCacheOutput="$OUT/probe.aot" -version >/dev/null 2>&1; then
     # JDK 25+: an ahead-of-time cache (classes loaded and linked, method profiles), as the image builds.
     rm -f "$OUT/probe.aot"
-    "$JAVA" "${jvm_opts[@]}" -XX:AOTCacheOutput="$OUT/app/sidecar.aot" -Dspring.context.exit=onRefresh \
-      -jar "$app_jar" --server.port=0 > "$OUT/cds-training.log" 2>&1 || { log "AOT cache training failed; see $OUT/cds-training.log"; exit 1; }
+    # The same training run as the image: the service against a built-in stand-in, requests through the proxy.
+    "$JAVA" "${jvm_opts[@]}" -XX:AOTCacheOutput="$OUT/app/sidecar.aot" -cp "$app_jar" \
+      io.github.twiliovaultsidecar.aot.AotTraining > "$OUT/cds-training.log" 2>&1 || { log "AOT cache training failed; see $OUT/cds-training.log"; exit 1; }
     launch=(-XX:AOTCache="$OUT/app/sidecar.aot" -jar "$app_jar"); mode="extracted jar + AOT cache"
   else
     "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \
