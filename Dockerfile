@@ -40,9 +40,9 @@ EXPOSE 8080
 # less native memory than G1 at this size), small stacks, the AOT cache, freed native memory given
 # back every 2 s (about 10 MB less peak RSS in `make bench`). The full tiered JIT is kept: the
 # C1-only JIT (-XX:TieredStopAtLevel=1) starts faster and uses ~45 MB less memory but about twice the
-# CPU per request in `make bench`; C2 alone (-XX:-TieredCompilation) holds ~27 MB less compiled code
-# (peak RSS ~200 MB in `make bench`) but leaves the first seconds of traffic to the interpreter, which
-# falls behind at 1,000 requests/s (README, Benchmark). JAVA_TOOL_OPTIONS (the Helm chart's
+# CPU per request in `make bench`; C2 alone (-XX:-TieredCompilation) holds less compiled code (peak
+# RSS 188 against 218 MB in `make bench`) but leaves the first seconds of traffic to the interpreter,
+# which falls behind at 1,000 requests/s (README, Benchmark). JAVA_TOOL_OPTIONS (the Helm chart's
 # `jvm.options`) adds to these, e.g. `-XX:-TieredCompilation` where memory counts more than the first
 # seconds after a start.
 ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-Xss512k", \
