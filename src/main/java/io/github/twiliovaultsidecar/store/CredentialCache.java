@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -16,7 +17,9 @@ import reactor.core.scheduler.Schedulers;
  * re-read of the secret) and a new version is loaded, so a rotation in Vault is picked up without a
  * restart. While Vault cannot be reached, the last good credential keeps being served until it is
  * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
- * caller's event loop.
+ * caller's event loop, and there is at most one read or version check per credential at a time:
+ * callers arriving while Vault is asked wait for that answer instead of asking again (a new pod's
+ * first burst, or every request between a refresh check's start and its answer).
  */
 public final class CredentialCache {
 
@@ -31,6 +34,8 @@ public final class CredentialCache {
 	private final CacheObserver observer;
 
 	private final Map<CredentialKey, Entry> entries = new ConcurrentHashMap<>();
+
+	private final Map<CredentialKey, Mono<RegionalCredential>> inFlight = new ConcurrentHashMap<>();
 
 	/**
 	 * @param store where credentials are read from
@@ -71,7 +76,22 @@ public final class CredentialCache {
 		if (entry == null) {
 			this.observer.miss();
 		}
-		return this.observer.vaultCall(() -> refresh(key)).subscribeOn(Schedulers.boundedElastic());
+		return Mono.defer(() -> this.inFlight.computeIfAbsent(key, this::sharedRefresh));
+	}
+
+	/**
+	 * One refresh that every caller subscribing before its answer shares (the first caller's context,
+	 * e.g. its trace, is the one the Vault call runs in); it leaves {@link #inFlight} once answered,
+	 * so neither a credential nor an error is kept past that.
+	 */
+	private Mono<RegionalCredential> sharedRefresh(CredentialKey key) {
+		AtomicReference<Mono<RegionalCredential>> self = new AtomicReference<>();
+		Mono<RegionalCredential> shared = this.observer.vaultCall(() -> refresh(key))
+			.subscribeOn(Schedulers.boundedElastic())
+			.doFinally(signal -> this.inFlight.remove(key, self.get()))
+			.cache();
+		self.set(shared);
+		return shared;
 	}
 
 	/**

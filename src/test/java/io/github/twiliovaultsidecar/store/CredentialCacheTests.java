@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +140,48 @@ class CredentialCacheTests {
 		assertThatThrownBy(() -> this.cache.get(this.key).block()).isInstanceOf(CredentialStoreException.NotFound.class);
 	}
 
+	@Test
+	void callersArrivingWhileACredentialIsReadShareThatOneRead() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		this.store.gate = new CountDownLatch(1);
+		List<CompletableFuture<RegionalCredential>> callers = IntStream.range(0, 8)
+			.mapToObj(i -> this.cache.get(this.key).toFuture())
+			.toList();
+		this.store.gate.countDown();
+		RegionalCredential first = callers.get(0).get(10, TimeUnit.SECONDS);
+		for (CompletableFuture<RegionalCredential> caller : callers) {
+			assertThat(caller.get(10, TimeUnit.SECONDS)).isSameAs(first);
+		}
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
+	void callersArrivingWhileAVersionIsCheckedShareThatOneCheck() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential first = this.cache.get(this.key).block();
+		this.clock.advance(REFRESH);
+		this.store.gate = new CountDownLatch(1);
+		List<CompletableFuture<RegionalCredential>> callers = IntStream.range(0, 8)
+			.mapToObj(i -> this.cache.get(this.key).toFuture())
+			.toList();
+		this.store.gate.countDown();
+		for (CompletableFuture<RegionalCredential> caller : callers) {
+			assertThat(caller.get(10, TimeUnit.SECONDS)).isSameAs(first);
+		}
+		assertThat(this.store.versionChecks.get()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedReadIsNotKeptForTheCallersAfterIt() {
+		this.store.put(this.key, TestSids.authToken());
+		this.store.down = true;
+		assertThatThrownBy(() -> this.cache.get(this.key).block()).isInstanceOf(CredentialStoreException.Unavailable.class);
+		this.store.down = false;
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
 	/** An in-memory store that counts reads and can fail as if Vault were down. */
 	private static final class CountingStore implements CredentialStore {
 
@@ -147,12 +193,24 @@ class CredentialCacheTests {
 
 		volatile boolean down;
 
+		/** When set, every read and version check waits for it to open. */
+		volatile CountDownLatch gate;
+
 		void put(CredentialKey key, String token) {
 			long version = Optional.ofNullable(this.entries.get(key)).map(RegionalCredential::version).orElse(0L) + 1;
 			this.entries.put(key, CredentialEntries.parse(key, "mem/" + key, Map.of("auth_token", token), version));
 		}
 
 		private void failWhenDown(CredentialKey key) {
+			CountDownLatch gate = this.gate;
+			if (gate != null) {
+				try {
+					gate.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			if (this.down) {
 				throw new CredentialStoreException.Unavailable("mem/" + key, "read", null);
 			}
