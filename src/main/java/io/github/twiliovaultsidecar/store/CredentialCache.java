@@ -81,13 +81,15 @@ public final class CredentialCache {
 
 	/**
 	 * One refresh that every caller subscribing before its answer shares (the first caller's context,
-	 * e.g. its trace, is the one the Vault call runs in); it leaves {@link #inFlight} once answered,
-	 * so neither a credential nor an error is kept past that.
+	 * e.g. its trace, is the one the Vault call runs in). It leaves {@link #inFlight} before its answer
+	 * reaches anyone (or when it is cancelled), so a caller that comes after the answer asks again
+	 * instead of being handed it, and neither a credential nor an error is kept past the call.
 	 */
 	private Mono<RegionalCredential> sharedRefresh(CredentialKey key) {
 		AtomicReference<Mono<RegionalCredential>> self = new AtomicReference<>();
 		Mono<RegionalCredential> shared = this.observer.vaultCall(() -> refresh(key))
 			.subscribeOn(Schedulers.boundedElastic())
+			.doOnEach(signal -> this.inFlight.remove(key, self.get()))
 			.doFinally(signal -> this.inFlight.remove(key, self.get()))
 			.cache();
 		self.set(shared);
