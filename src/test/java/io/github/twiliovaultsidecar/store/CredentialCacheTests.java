@@ -173,6 +173,18 @@ class CredentialCacheTests {
 	}
 
 	@Test
+	void aCallerThatGivesUpDoesNotLeaveTheOthersSharingItsReadWaiting() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		this.store.gate = new CountDownLatch(1);
+		reactor.core.Disposable first = this.cache.get(this.key).subscribe();
+		CompletableFuture<RegionalCredential> second = this.cache.get(this.key).toFuture();
+		first.dispose();
+		this.store.gate.countDown();
+		assertThat(second.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
 	void aFailedReadIsNotKeptForTheCallersAfterIt() {
 		this.store.put(this.key, TestSids.authToken());
 		this.store.down = true;
