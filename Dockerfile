@@ -13,7 +13,7 @@ COPY target/twilio-vault-sidecar-*.jar app.jar
 RUN java -Djarmode=tools -jar app.jar extract --layers --destination extracted
 
 # Java 25 runs the Java 17 bytecode unchanged and, with an ahead-of-time cache (JEP 514/515: classes
-# loaded and linked, method profiles) recorded by one training start below, starts in about half the
+# loaded and linked, method profiles) recorded by the training run below, starts in about half the
 # time and warms up faster. `make bench` measures exactly this set-up when a JDK 25 is present.
 FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 sidecar \
@@ -30,7 +30,7 @@ COPY --from=layers /build/extracted/application/ ./
 # only start-up's. It must be recorded with the JVM, garbage collector and class path that run it,
 # so it is made here, in the image; a failed training run fails the build.
 RUN if ! java -XX:+UseSerialGC -Xmx128m -XX:AOTCacheOutput=app.aot -cp app.jar \
-        io.github.twiliovaultsidecar.aot.AotTraining > /tmp/aot-training.log 2>&1; then \
+        io.github.twiliovaultsidecar.aot.AotTraining > /tmp/aot-training.log 2>&1 || ! test -s app.aot; then \
       tail -n 40 /tmp/aot-training.log; exit 1; \
     fi \
  && rm -f app.aot.config /tmp/aot-training.log

@@ -195,7 +195,8 @@ if [[ "${BENCH_CDS:-1}" == 1 ]]; then
     rm -f "$OUT/probe.aot"
     # The same training run as the image: the service against a built-in stand-in, requests through the proxy.
     "$JAVA" "${jvm_opts[@]}" -XX:AOTCacheOutput="$OUT/app/sidecar.aot" -cp "$app_jar" \
-      io.github.twiliovaultsidecar.aot.AotTraining > "$OUT/cds-training.log" 2>&1 || { log "AOT cache training failed; see $OUT/cds-training.log"; exit 1; }
+      io.github.twiliovaultsidecar.aot.AotTraining > "$OUT/cds-training.log" 2>&1 && [[ -s "$OUT/app/sidecar.aot" ]] \
+      || { log "AOT cache training failed (the JVM exits 0 even when it cannot write the cache); see $OUT/cds-training.log"; exit 1; }
     launch=(-XX:AOTCache="$OUT/app/sidecar.aot" -jar "$app_jar"); mode="extracted jar + AOT cache"
   else
     "$JAVA" "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$OUT/app/sidecar.jsa" -Dspring.context.exit=onRefresh \

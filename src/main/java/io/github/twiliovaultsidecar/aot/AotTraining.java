@@ -77,7 +77,8 @@ public final class AotTraining {
 		String base = "http://127.0.0.1:" + server.port();
 		ConnectionProvider connections = ConnectionProvider.create("aot-training", CONCURRENCY);
 		try (ConfigurableApplicationContext context = SpringApplication.run(SidecarApplication.class,
-				"--server.port=0", "--spring.cloud.vault.uri=" + base, "--spring.cloud.vault.token=aot-training",
+				"--server.port=0", "--sidecar.mode=local", "--spring.cloud.vault.authentication=TOKEN",
+				"--spring.cloud.vault.uri=" + base, "--spring.cloud.vault.token=aot-training",
 				"--sidecar.twilio.upstream-override=" + base)) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			HttpClient client = HttpClient.create(connections).baseUrl("http://127.0.0.1:" + port);

@@ -17,7 +17,8 @@ import reactor.core.scheduler.Schedulers;
  * re-read of the secret) and a new version is loaded, so a rotation in Vault is picked up without a
  * restart. While Vault cannot be reached, the last good credential keeps being served until it is
  * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
- * caller's event loop, and there is at most one read or version check per credential at a time:
+ * caller's event loop, and there is at most one read or version check per credential at a time
+ * ({@link #reload}, after Twilio rejected a credential, always reads):
  * callers arriving while Vault is asked wait for that answer instead of asking again (a new pod's
  * first burst, or every request between a refresh check's start and its answer).
  */
@@ -82,8 +83,10 @@ public final class CredentialCache {
 	/**
 	 * One refresh that every caller subscribing before its answer shares (the first caller's context,
 	 * e.g. its trace, is the one the Vault call runs in). It leaves {@link #inFlight} before its answer
-	 * reaches anyone (or when it is cancelled), so a caller that comes after the answer asks again
-	 * instead of being handed it, and neither a credential nor an error is kept past the call.
+	 * reaches anyone, so a caller that comes after the answer asks again instead of being handed it,
+	 * and neither a credential nor an error is kept past the call. A caller that gives up does not
+	 * cancel it ({@code cache()} never cancels its source): it runs until Vault answers or the Vault
+	 * client times out, and its answer is cached for the next callers.
 	 */
 	private Mono<RegionalCredential> sharedRefresh(CredentialKey key) {
 		AtomicReference<Mono<RegionalCredential>> self = new AtomicReference<>();

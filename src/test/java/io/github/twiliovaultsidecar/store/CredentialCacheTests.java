@@ -185,6 +185,17 @@ class CredentialCacheTests {
 	}
 
 	@Test
+	void aSoleCallerThatGivesUpLeavesTheReadToTheNextCaller() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		this.store.gate = new CountDownLatch(1);
+		this.cache.get(this.key).subscribe().dispose();
+		CompletableFuture<RegionalCredential> next = this.cache.get(this.key).toFuture();
+		this.store.gate.countDown();
+		assertThat(next.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
 	void aFailedReadIsNotKeptForTheCallersAfterIt() {
 		this.store.put(this.key, TestSids.authToken());
 		this.store.down = true;
@@ -217,7 +228,9 @@ class CredentialCacheTests {
 			CountDownLatch gate = this.gate;
 			if (gate != null) {
 				try {
-					gate.await(10, TimeUnit.SECONDS);
+					if (!gate.await(10, TimeUnit.SECONDS)) {
+						throw new IllegalStateException("the test never opened the gate");
+					}
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
