@@ -26,6 +26,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.twiliovaultsidecar.SidecarApplication;
+import io.github.twiliovaultsidecar.store.CredentialFields;
+import io.github.twiliovaultsidecar.store.CredentialKey;
+import io.github.twiliovaultsidecar.store.VaultLayout;
 
 /**
  * The training run behind the ahead-of-time cache (JDK 25+, JEP 514/515): it starts the service
@@ -46,6 +49,10 @@ public final class AotTraining {
 	static final String ACCOUNT = "AC" + "0".repeat(28) + "a07c";
 
 	static final String HOST = "api.dublin.ie1.twilio.com";
+
+	private static final CredentialKey KEY = CredentialKey.of(ACCOUNT, "ie1");
+
+	private static final VaultLayout LAYOUT = new VaultLayout("twilio", "");
 
 	private static final int CONCURRENCY = 16;
 
@@ -78,6 +85,7 @@ public final class AotTraining {
 		ConnectionProvider connections = ConnectionProvider.create("aot-training", CONCURRENCY);
 		try (ConfigurableApplicationContext context = SpringApplication.run(SidecarApplication.class,
 				"--server.port=0", "--sidecar.mode=local", "--spring.cloud.vault.authentication=TOKEN",
+				"--sidecar.vault.mount=" + LAYOUT.mount(), "--sidecar.vault.prefix=" + LAYOUT.prefix(),
 				"--spring.cloud.vault.uri=" + base, "--spring.cloud.vault.token=aot-training",
 				"--sidecar.twilio.upstream-override=" + base)) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -169,14 +177,14 @@ public final class AotTraining {
 		}
 
 		private Mono<Void> vault(String path, HttpServerResponse response) {
-			if (path.equals("/v1/twilio/data/" + ACCOUNT + "/ie1")) {
+			if (path.equals("/v1/" + LAYOUT.dataPath(KEY))) {
 				this.vaultReads.incrementAndGet();
 				return json(response, HttpResponseStatus.OK, Map.of("data", Map.of(
-						"data", Map.of("auth_token", this.authToken, "edge", "dublin"),
+						"data", Map.of(CredentialFields.AUTH_TOKEN, this.authToken, CredentialFields.EDGE, "dublin"),
 						"metadata", Map.of("version", 1, "created_time", "2026-01-01T00:00:00Z", "deletion_time", "",
 								"destroyed", false))));
 			}
-			if (path.equals("/v1/twilio/metadata/" + ACCOUNT + "/ie1")) {
+			if (path.equals("/v1/" + LAYOUT.metadataPath(KEY.relativePath()))) {
 				return json(response, HttpResponseStatus.OK, Map.of("data", Map.of("current_version", 1,
 						"versions", Map.of("1", Map.of("deletion_time", "", "destroyed", false)))));
 			}

@@ -93,7 +93,6 @@ public final class CredentialCache {
 		Mono<RegionalCredential> shared = this.observer.vaultCall(() -> refresh(key))
 			.subscribeOn(Schedulers.boundedElastic())
 			.doOnEach(signal -> this.inFlight.remove(key, self.get()))
-			.doFinally(signal -> this.inFlight.remove(key, self.get()))
 			.cache();
 		self.set(shared);
 		return shared;

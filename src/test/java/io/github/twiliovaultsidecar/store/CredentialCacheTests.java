@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -176,7 +177,7 @@ class CredentialCacheTests {
 	void aCallerThatGivesUpDoesNotLeaveTheOthersSharingItsReadWaiting() throws Exception {
 		this.store.put(this.key, TestSids.authToken());
 		this.store.gate = new CountDownLatch(1);
-		reactor.core.Disposable first = this.cache.get(this.key).subscribe();
+		Disposable first = this.cache.get(this.key).subscribe();
 		CompletableFuture<RegionalCredential> second = this.cache.get(this.key).toFuture();
 		first.dispose();
 		this.store.gate.countDown();
