@@ -1,12 +1,14 @@
 package io.github.twiliovaultsidecar.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -50,7 +52,32 @@ public final class ProblemDetails {
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		failure.retryAfterSeconds().ifPresent(seconds -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
 		closeIfBodyMayBeUnread(request.getHeaders(), headers);
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		return swallowUnreadBody(request).then(response.writeWith(Mono.just(response.bufferFactory().wrap(body))));
+	}
+
+	/** The most of an unread request body read and dropped before an error answer (as Tomcat's maxSwallowSize). */
+	static final long SWALLOW_BYTES = 2 * 1024 * 1024;
+
+	private static final Duration SWALLOW_TIME = Duration.ofSeconds(2);
+
+	/**
+	 * Reads and drops what is left of a request body of up to {@link #SWALLOW_BYTES}, for at most 2 s,
+	 * before an error answer: a client that only reads once it has sent its whole body (the JDK's and
+	 * Apache's clients) then gets the answer instead of a reset from a connection closed under it.
+	 * A larger body is not read; a body already read (or being read) completes at once.
+	 * @return completion once the body is dropped, or the bound is reached
+	 */
+	public static Mono<Void> swallowUnreadBody(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		long declared = headers.getContentLength();
+		if ((declared <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) || declared > SWALLOW_BYTES) {
+			return Mono.empty();
+		}
+		return DataBufferUtils.takeUntilByteCount(request.getBody(), SWALLOW_BYTES)
+			.doOnNext(DataBufferUtils::release)
+			.then()
+			.timeout(SWALLOW_TIME, Mono.empty())
+			.onErrorComplete();
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.twiliovaultsidecar.web;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -14,11 +16,11 @@ import io.github.twiliovaultsidecar.SidecarException;
 class ProblemDetailsAdvice {
 
 	@ExceptionHandler(SidecarException.class)
-	ResponseEntity<ProblemDetail> handle(SidecarException failure, ServerWebExchange exchange) {
+	Mono<ResponseEntity<ProblemDetail>> handle(SidecarException failure, ServerWebExchange exchange) {
 		ProblemDetails.closeIfBodyMayBeUnread(exchange);
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(failure.status());
 		failure.retryAfterSeconds().ifPresent(seconds -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
-		return response.body(ProblemDetails.of(failure));
+		return ProblemDetails.swallowUnreadBody(exchange.getRequest()).then(Mono.just(response.body(ProblemDetails.of(failure))));
 	}
 
 }
