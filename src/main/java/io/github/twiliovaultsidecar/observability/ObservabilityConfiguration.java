@@ -93,7 +93,7 @@ class ObservabilityConfiguration {
 
 		private static Counter cacheRequests(MeterRegistry registry, String result) {
 			return Counter.builder(SidecarMeters.CACHE_REQUESTS)
-				.description("Credential lookups, served from memory (hit) or read from Vault (miss)")
+				.description("Credential lookups, served from memory (hit) or not cached yet (miss: read from Vault, or a read already under way shared)")
 				.tag("result", result)
 				.register(registry);
 		}

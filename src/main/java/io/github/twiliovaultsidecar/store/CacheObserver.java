@@ -19,7 +19,10 @@ public interface CacheObserver {
 	default void hit() {
 	}
 
-	/** No credential was cached: it is read from Vault. */
+	/**
+	 * No credential was cached: it is read from Vault, or taken from a read another caller already
+	 * started (one read per credential at a time), so misses can outnumber Vault reads.
+	 */
 	default void miss() {
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
@@ -21,6 +22,12 @@ import reactor.core.scheduler.Schedulers;
  * ({@link #reload}, after Twilio rejected a credential, always reads):
  * callers arriving while Vault is asked wait for that answer instead of asking again (a new pod's
  * first burst, or every request between a refresh check's start and its answer).
+ * <p>
+ * When Vault calls for one credential overlap (a reload after a 401 during a version check), the
+ * answer of the call that <em>started</em> last is kept, whatever order the answers arrive in: a
+ * check that saw the old version cannot put it back over the newer one a reload has just read. The
+ * order of the calls decides, not the version numbers, because KV versions start again at 1 when a
+ * secret's metadata is deleted and it is written anew.
  */
 public final class CredentialCache {
 
@@ -37,6 +44,9 @@ public final class CredentialCache {
 	private final Map<CredentialKey, Entry> entries = new ConcurrentHashMap<>();
 
 	private final Map<CredentialKey, Mono<RegionalCredential>> inFlight = new ConcurrentHashMap<>();
+
+	/** Numbers the Vault calls in the order they start; see {@link #keep}. */
+	private final AtomicLong calls = new AtomicLong();
 
 	/**
 	 * @param store where credentials are read from
@@ -131,6 +141,8 @@ public final class CredentialCache {
 		if (entry == null) {
 			return load(key);
 		}
+		long call = this.calls.incrementAndGet();
+		Instant asked = this.clock.instant();
 		OptionalLong current;
 		try {
 			current = this.store.currentVersion(key);
@@ -144,28 +156,38 @@ public final class CredentialCache {
 			throw ex;
 		}
 		if (current.isPresent() && current.getAsLong() == entry.credential.version()) {
-			this.entries.put(key, new Entry(entry.credential, this.clock.instant()));
 			this.observer.refreshed(CacheObserver.Refresh.UNCHANGED);
-			return entry.credential;
+			return keep(key, new Entry(entry.credential, asked, call));
 		}
 		this.observer.refreshed(CacheObserver.Refresh.CHANGED);
 		return load(key);
 	}
 
 	private RegionalCredential load(CredentialKey key) {
-		Instant now = this.clock.instant();
+		long call = this.calls.incrementAndGet();
+		Instant asked = this.clock.instant();
 		try {
-			RegionalCredential credential = this.store.read(key);
-			this.entries.put(key, new Entry(credential, now));
-			return credential;
+			return keep(key, new Entry(this.store.read(key), asked, call));
 		}
 		catch (CredentialStoreException.NotFound | CredentialStoreException.Malformed ex) {
-			this.entries.remove(key);
+			this.entries.computeIfPresent(key, (k, kept) -> (kept.call > call) ? kept : null);
 			throw ex;
 		}
 	}
 
-	private record Entry(RegionalCredential credential, Instant checkedAt) {
+	/**
+	 * Caches what a Vault call found, unless a call that started after it has already answered.
+	 * @return the credential now cached: {@code found}'s, or the later call's
+	 */
+	private RegionalCredential keep(CredentialKey key, Entry found) {
+		return this.entries.merge(key, found, (kept, fresh) -> (fresh.call > kept.call) ? fresh : kept).credential;
+	}
+
+	/**
+	 * @param checkedAt when Vault was asked for it
+	 * @param call the number of that Vault call ({@link #calls})
+	 */
+	private record Entry(RegionalCredential credential, Instant checkedAt, long call) {
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,52 @@ class CredentialCacheTests {
 		assertThat(this.store.reads.get()).isEqualTo(1);
 	}
 
+	@Test
+	void aVersionCheckAnsweredBeforeAReloadDoesNotPutTheOlderCredentialBack() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		this.clock.advance(REFRESH);
+		Hold hold = this.store.holdNextAnswer();
+		CompletableFuture<RegionalCredential> checking = this.cache.get(this.key).toFuture();
+		hold.awaitAnswered();
+		this.store.put(this.key, TestSids.authToken());
+		assertThat(this.cache.reload(this.key).block().version()).isEqualTo(2);
+		hold.release();
+		assertThat(checking.get(10, TimeUnit.SECONDS).version()).isEqualTo(2);
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
+		assertThat(this.store.versionChecks.get()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void aReadAnsweredLastIsNotKeptOverAReadThatStartedAfterIt() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		Hold hold = this.store.holdNextAnswer();
+		CompletableFuture<RegionalCredential> earlier = this.cache.reload(this.key).toFuture();
+		hold.awaitAnswered();
+		this.store.put(this.key, TestSids.authToken());
+		assertThat(this.cache.reload(this.key).block().version()).isEqualTo(2);
+		hold.release();
+		assertThat(earlier.get(10, TimeUnit.SECONDS).version()).isEqualTo(2);
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
+	}
+
+	@Test
+	void aSecretWrittenAnewAfterItsMetadataWasDeletedReplacesTheCachedOne() {
+		this.store.put(this.key, TestSids.authToken());
+		this.store.put(this.key, TestSids.authToken());
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
+		this.store.entries.remove(this.key);
+		String written = TestSids.authToken();
+		this.store.put(this.key, written);
+		this.clock.advance(REFRESH);
+		RegionalCredential refreshed = this.cache.get(this.key).block();
+		assertThat(refreshed.version()).isEqualTo(1);
+		assertThat(refreshed.secret().reveal()).isEqualTo(written);
+		assertThat(this.cache.reload(this.key).block().secret().reveal()).isEqualTo(written);
+	}
+
 	/** An in-memory store that counts reads and can fail as if Vault were down. */
 	private static final class CountingStore implements CredentialStore {
 
@@ -219,6 +266,23 @@ class CredentialCacheTests {
 
 		/** When set, every read and version check waits for it to open. */
 		volatile CountDownLatch gate;
+
+		private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+		/** @return a hold on the next read or version check, taken once it has its answer */
+		Hold holdNextAnswer() {
+			Hold next = new Hold();
+			this.hold.set(next);
+			return next;
+		}
+
+		private <T> T answer(T value) {
+			Hold taken = this.hold.getAndSet(null);
+			if (taken != null) {
+				taken.hold();
+			}
+			return value;
+		}
 
 		void put(CredentialKey key, String token) {
 			long version = Optional.ofNullable(this.entries.get(key)).map(RegionalCredential::version).orElse(0L) + 1;
@@ -250,7 +314,7 @@ class CredentialCacheTests {
 			if (credential == null) {
 				throw new CredentialStoreException.NotFound("mem/" + key);
 			}
-			return credential;
+			return answer(credential);
 		}
 
 		@Override
@@ -258,7 +322,7 @@ class CredentialCacheTests {
 			failWhenDown(key);
 			this.versionChecks.incrementAndGet();
 			RegionalCredential credential = this.entries.get(key);
-			return (credential != null) ? OptionalLong.of(credential.version()) : OptionalLong.empty();
+			return answer((credential != null) ? OptionalLong.of(credential.version()) : OptionalLong.empty());
 		}
 
 		@Override
@@ -274,6 +338,35 @@ class CredentialCacheTests {
 		@Override
 		public Optional<EntryMetadata> metadata(StoredPath path) {
 			return Optional.empty();
+		}
+
+	}
+
+	/** Keeps one store call from returning the answer it already has until the test releases it. */
+	private static final class Hold {
+
+		private final CountDownLatch answered = new CountDownLatch(1);
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		void hold() {
+			this.answered.countDown();
+			try {
+				if (!this.released.await(10, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("the test never released the hold");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		void awaitAnswered() throws InterruptedException {
+			assertThat(this.answered.await(10, TimeUnit.SECONDS)).as("a store call took its answer").isTrue();
+		}
+
+		void release() {
+			this.released.countDown();
 		}
 
 	}
