@@ -214,8 +214,8 @@ final class SigningProxy {
 		if (rejected.version() != call.firstVersion(rejected)) {
 			return Mono.error(ProxyException.storedCredentialRejected(call.key, path, rejected.version()));
 		}
-		return this.credentials.reload(call.key).flatMap(fresh -> {
-			if (fresh.version() > rejected.version() && body.replayable()) {
+		return this.credentials.reloadAfterRejection(call.key, rejected).flatMap(fresh -> {
+			if (!fresh.sameAs(rejected) && body.replayable()) {
 				return attempt(call, fresh, body, attempt + 1);
 			}
 			return Mono.error(ProxyException.storedCredentialRejected(call.key, path, rejected.version()));

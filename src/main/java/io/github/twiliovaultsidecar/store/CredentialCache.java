@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,9 +20,9 @@ import reactor.core.scheduler.Schedulers;
  * restart. While Vault cannot be reached, the last good credential keeps being served until it is
  * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
  * caller's event loop, and there is at most one read or version check per credential at a time
- * ({@link #reload}, after Twilio rejected a credential, always reads):
- * callers arriving while Vault is asked wait for that answer instead of asking again (a new pod's
- * first burst, or every request between a refresh check's start and its answer).
+ * ({@link #reload} always reads): callers arriving while Vault is asked wait for that answer instead
+ * of asking again (a new pod's first burst, every request between a refresh check's start and its
+ * answer, every request in flight when Twilio starts rejecting a rotated credential).
  * <p>
  * When Vault calls for one credential overlap (a reload after a 401 during a version check), the
  * answer of the call that <em>started</em> last is kept, whatever order the answers arrive in: a
@@ -43,7 +44,11 @@ public final class CredentialCache {
 
 	private final Map<CredentialKey, Entry> entries = new ConcurrentHashMap<>();
 
+	/** Refreshes under way ({@link #get}). */
 	private final Map<CredentialKey, Mono<RegionalCredential>> inFlight = new ConcurrentHashMap<>();
+
+	/** Re-reads under way after a rejection ({@link #reloadAfterRejection}). */
+	private final Map<CredentialKey, Mono<RegionalCredential>> rereads = new ConcurrentHashMap<>();
 
 	/** Numbers the Vault calls in the order they start; see {@link #keep}. */
 	private final AtomicLong calls = new AtomicLong();
@@ -87,29 +92,49 @@ public final class CredentialCache {
 		if (entry == null) {
 			this.observer.miss();
 		}
-		return Mono.defer(() -> this.inFlight.computeIfAbsent(key, this::sharedRefresh));
+		return Mono.defer(() -> this.inFlight.computeIfAbsent(key, k -> shared(this.inFlight, k, () -> refresh(k))));
 	}
 
 	/**
-	 * One refresh that every caller subscribing before its answer shares (the first caller's context,
-	 * e.g. its trace, is the one the Vault call runs in). It leaves {@link #inFlight} before its answer
+	 * Reads the credential again after Twilio rejected {@code rejected}. A cached credential other
+	 * than the rejected one is answered at once: the re-read for an earlier rejection already found
+	 * it. Otherwise Vault is read, and the requests rejected meanwhile share that one read (a rotation
+	 * makes Twilio reject every request in flight).
+	 * @return the credential to send the request with again, or one {@link RegionalCredential#sameAs
+	 * the same as} {@code rejected} when Vault still holds that
+	 */
+	public Mono<RegionalCredential> reloadAfterRejection(CredentialKey key, RegionalCredential rejected) {
+		return Mono.defer(() -> {
+			Entry entry = this.entries.get(key);
+			if (entry != null && !entry.credential.sameAs(rejected)) {
+				return Mono.just(entry.credential);
+			}
+			return this.rereads.computeIfAbsent(key, k -> shared(this.rereads, k, () -> load(k)));
+		});
+	}
+
+	/**
+	 * One Vault call that every caller subscribing before its answer shares (the first caller's
+	 * context, e.g. its trace, is the one the call runs in). It leaves {@code calls} before its answer
 	 * reaches anyone, so a caller that comes after the answer asks again instead of being handed it,
 	 * and neither a credential nor an error is kept past the call. A caller that gives up does not
 	 * cancel it ({@code cache()} never cancels its source): it runs until Vault answers or the Vault
 	 * client times out, and its answer is cached for the next callers.
 	 */
-	private Mono<RegionalCredential> sharedRefresh(CredentialKey key) {
+	private Mono<RegionalCredential> shared(Map<CredentialKey, Mono<RegionalCredential>> calls, CredentialKey key,
+			Callable<RegionalCredential> call) {
 		AtomicReference<Mono<RegionalCredential>> self = new AtomicReference<>();
-		Mono<RegionalCredential> shared = this.observer.vaultCall(() -> refresh(key))
+		Mono<RegionalCredential> shared = this.observer.vaultCall(call)
 			.subscribeOn(Schedulers.boundedElastic())
-			.doOnEach(signal -> this.inFlight.remove(key, self.get()))
+			.doOnEach(signal -> calls.remove(key, self.get()))
 			.cache();
 		self.set(shared);
 		return shared;
 	}
 
 	/**
-	 * Reads the credential from Vault, bypassing the cache (e.g. after Twilio rejected the cached one).
+	 * Reads the credential from Vault, bypassing the cache and any read under way (the webhook
+	 * validator, once Vault's metadata named a newer version).
 	 * @return the latest stored credential
 	 */
 	public Mono<RegionalCredential> reload(CredentialKey key) {

@@ -79,6 +79,14 @@ public final class RegionalCredential {
 		return value;
 	}
 
+	/**
+	 * @return whether {@code other} is the same credential: the same KV version, user name and secret
+	 * (versions start again at 1 when an entry's metadata is deleted and it is written anew)
+	 */
+	public boolean sameAs(RegionalCredential other) {
+		return this.version == other.version && this.username.equals(other.username) && this.secret.equals(other.secret);
+	}
+
 	/** @return the first 12 hex characters of the secret's SHA-256 */
 	public String fingerprint() {
 		return this.secret.fingerprint();

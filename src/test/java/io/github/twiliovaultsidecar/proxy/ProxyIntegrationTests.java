@@ -11,11 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,11 +31,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.observability.SidecarMeters;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
@@ -63,6 +72,9 @@ class ProxyIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private VaultCredentialStore store;
 
@@ -220,6 +232,50 @@ class ProxyIntegrationTests {
 		List<Recorded> posts = twilio.requests(r -> r.method().equals("POST") && r.path().contains(this.account));
 		assertThat(posts).extracting(r -> r.basicAuth().get(1)).containsExactly(old, rotated);
 		assertThat(posts).extracting(r -> new String(r.body())).containsOnly("To=%2B15005550006&From=%2B15005550001&Body=rotated");
+	}
+
+	@Test
+	void requestsInFlightWhenTwilioRejectsARotatedTokenShareOneVaultRead() throws Exception {
+		String messages = "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json";
+		assertThat(caller.send("GET", messages, null).statusCode()).isEqualTo(200);
+		String rotated = TestSids.authToken();
+		this.store.write(CredentialKey.of(this.account, "ie1"), Map.of("auth_token", rotated), Map.of(), 1);
+		storedTokens.add(rotated);
+		storedBasicForms.add(CapturingCaller.basic(this.account, rotated));
+		twilio.revoke(this.account, "ie1").authToken(this.account, "ie1", rotated);
+		long readsBefore = vaultDataReads();
+		ExecutorService callers = Executors.newFixedThreadPool(12);
+		try {
+			List<CompletableFuture<HttpResponse<String>>> burst = IntStream.range(0, 12)
+				.mapToObj(i -> CompletableFuture.supplyAsync(() -> caller.send("POST", messages,
+						"To=%2B15005550006&From=%2B15005550001&Body=burst+" + i, "Content-Type",
+						"application/x-www-form-urlencoded"), callers))
+				.toList();
+			for (CompletableFuture<HttpResponse<String>> sent : burst) {
+				HttpResponse<String> response = sent.get(30, TimeUnit.SECONDS);
+				assertThat(response.statusCode()).isEqualTo(201);
+				assertThat(response.headers().firstValue(HeaderRules.CREDENTIAL_VERSION)).hasValue("2");
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(twilio.requests(r -> r.method().equals("POST") && r.path().contains(this.account)))
+			.as("every message created once, with the rotated token")
+			.filteredOn(r -> r.basicAuth().get(1).equals(rotated))
+			.hasSize(12);
+		assertThat(vaultDataReads() - readsBefore).as("secret reads from Vault for the whole burst").isEqualTo(1);
+	}
+
+	/** @return how many secret reads (not metadata reads) the sidecar has made from Vault */
+	private long vaultDataReads() {
+		return this.meters.find(SidecarMeters.VAULT_REQUESTS)
+			.tag("method", "GET")
+			.tag("uri", "/v1/twilio/data/{path}")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 	}
 
 	@Test

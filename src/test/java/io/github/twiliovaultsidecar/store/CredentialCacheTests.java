@@ -253,6 +253,50 @@ class CredentialCacheTests {
 		assertThat(this.cache.reload(this.key).block().secret().reveal()).isEqualTo(written);
 	}
 
+	@Test
+	void requestsRejectedTogetherShareOneReRead() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		String rotated = TestSids.authToken();
+		this.store.put(this.key, rotated);
+		this.store.gate = new CountDownLatch(1);
+		List<CompletableFuture<RegionalCredential>> rejections = IntStream.range(0, 8)
+			.mapToObj(i -> this.cache.reloadAfterRejection(this.key, rejected).toFuture())
+			.toList();
+		this.store.gate.countDown();
+		for (CompletableFuture<RegionalCredential> rereading : rejections) {
+			assertThat(rereading.get(10, TimeUnit.SECONDS).secret().reveal()).isEqualTo(rotated);
+		}
+		assertThat(this.store.reads.get()).as("the first read and one re-read").isEqualTo(2);
+	}
+
+	@Test
+	void aRejectionAfterTheNewCredentialWasFoundIsAnsweredFromMemory() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential found = this.cache.reloadAfterRejection(this.key, rejected).block();
+		assertThat(found.version()).isEqualTo(2);
+		assertThat(this.cache.reloadAfterRejection(this.key, rejected).block()).isSameAs(found);
+		assertThat(this.store.reads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void aRejectedCredentialThatVaultStillHoldsIsReadAgainForEachLaterRejection() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		assertThat(this.cache.reloadAfterRejection(this.key, rejected).block().sameAs(rejected)).isTrue();
+		assertThat(this.cache.reloadAfterRejection(this.key, rejected).block().sameAs(rejected)).isTrue();
+		assertThat(this.store.reads.get()).isEqualTo(3);
+		this.store.entries.remove(this.key);
+		String written = TestSids.authToken();
+		this.store.put(this.key, written);
+		RegionalCredential anew = this.cache.reloadAfterRejection(this.key, rejected).block();
+		assertThat(anew.version()).as("written anew after its metadata was deleted").isEqualTo(rejected.version());
+		assertThat(anew.sameAs(rejected)).isFalse();
+		assertThat(anew.secret().reveal()).isEqualTo(written);
+	}
+
 	/** An in-memory store that counts reads and can fail as if Vault were down. */
 	private static final class CountingStore implements CredentialStore {
 
