@@ -211,7 +211,7 @@ final class SigningProxy {
 
 	private Mono<Void> afterRejection(Call call, RegionalCredential rejected, RequestBody body, int attempt) {
 		String path = this.layout.displayPath(call.key);
-		if (rejected.version() != call.firstVersion(rejected)) {
+		if (!call.firstRejection()) {
 			return Mono.error(ProxyException.storedCredentialRejected(call.key, path, rejected.version()));
 		}
 		return this.credentials.reloadAfterRejection(call.key, rejected).flatMap(fresh -> {
@@ -344,7 +344,7 @@ final class SigningProxy {
 		/** KV version of the credential last used, for the audit line. */
 		volatile long version;
 
-		private long firstVersion = -1;
+		private boolean rejected;
 
 		Call(ServerHttpRequest request, ServerHttpResponse response, ProxyTarget target, CredentialKey key,
 				Instant deadline) {
@@ -355,12 +355,14 @@ final class SigningProxy {
 			this.deadline = deadline;
 		}
 
-		/** @return the version of the first credential Twilio rejected for this request */
-		synchronized long firstVersion(RegionalCredential rejected) {
-			if (this.firstVersion < 0) {
-				this.firstVersion = rejected.version();
-			}
-			return this.firstVersion;
+		/**
+		 * @return whether this is the first credential Twilio rejected for this request: the
+		 * credential is re-read once per request, so a request is sent again at most once after a 401
+		 */
+		synchronized boolean firstRejection() {
+			boolean first = !this.rejected;
+			this.rejected = true;
+			return first;
 		}
 
 	}

@@ -19,15 +19,17 @@ import reactor.core.scheduler.Schedulers;
  * re-read of the secret) and a new version is loaded, so a rotation in Vault is picked up without a
  * restart. While Vault cannot be reached, the last good credential keeps being served until it is
  * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
- * caller's event loop, and there is at most one read or version check per credential at a time
- * ({@link #reload} always reads): callers arriving while Vault is asked wait for that answer instead
- * of asking again (a new pod's first burst, every request between a refresh check's start and its
- * answer, every request in flight when Twilio starts rejecting a rotated credential).
+ * caller's event loop. Per credential there is at most one refresh (a read or version check) and
+ * one re-read after Twilio rejected it under way at a time ({@link #reload} always reads): callers
+ * arriving while Vault is asked wait for that answer instead of asking again (a new pod's first
+ * burst, every request between a refresh check's start and its answer, every request in flight when
+ * Twilio starts rejecting a rotated credential).
  * <p>
- * When Vault calls for one credential overlap (a reload after a 401 during a version check), the
- * answer of the call that <em>started</em> last is kept, whatever order the answers arrive in: a
- * check that saw the old version cannot put it back over the newer one a reload has just read. The
- * order of the calls decides, not the version numbers, because KV versions start again at 1 when a
+ * When Vault calls for one credential overlap (a re-read after a 401 during a version check), the
+ * credential of the read that <em>started</em> last is kept, whatever order the answers arrive in,
+ * and a version check only confirms the very credential it checked, never one read meanwhile: a
+ * check that saw the old version cannot put it back over the new one a re-read has just found. The
+ * order of the reads decides, not the version numbers, because KV versions start again at 1 when a
  * secret's metadata is deleted and it is written anew.
  */
 public final class CredentialCache {
@@ -50,8 +52,8 @@ public final class CredentialCache {
 	/** Re-reads under way after a rejection ({@link #reloadAfterRejection}). */
 	private final Map<CredentialKey, Mono<RegionalCredential>> rereads = new ConcurrentHashMap<>();
 
-	/** Numbers the Vault calls in the order they start; see {@link #keep}. */
-	private final AtomicLong calls = new AtomicLong();
+	/** Numbers the credential reads in the order they start; see {@link #keep}. */
+	private final AtomicLong reads = new AtomicLong();
 
 	/**
 	 * @param store where credentials are read from
@@ -85,7 +87,7 @@ public final class CredentialCache {
 	 */
 	public Mono<RegionalCredential> get(CredentialKey key) {
 		Entry entry = this.entries.get(key);
-		if (entry != null && entry.checkedAt.plus(this.refreshInterval).isAfter(this.clock.instant())) {
+		if (entry != null && isFresh(entry)) {
 			this.observer.hit();
 			return Mono.just(entry.credential);
 		}
@@ -97,16 +99,17 @@ public final class CredentialCache {
 
 	/**
 	 * Reads the credential again after Twilio rejected {@code rejected}. A cached credential other
-	 * than the rejected one is answered at once: the re-read for an earlier rejection already found
-	 * it. Otherwise Vault is read, and the requests rejected meanwhile share that one read (a rotation
-	 * makes Twilio reject every request in flight).
+	 * than the rejected one, confirmed with Vault within the refresh interval, is answered at once:
+	 * the re-read for an earlier rejection already found it. Otherwise Vault is read, and the
+	 * requests rejected meanwhile share that one read (a rotation makes Twilio reject every request
+	 * in flight).
 	 * @return the credential to send the request with again, or one {@link RegionalCredential#sameAs
 	 * the same as} {@code rejected} when Vault still holds that
 	 */
 	public Mono<RegionalCredential> reloadAfterRejection(CredentialKey key, RegionalCredential rejected) {
 		return Mono.defer(() -> {
 			Entry entry = this.entries.get(key);
-			if (entry != null && !entry.credential.sameAs(rejected)) {
+			if (entry != null && !entry.credential.sameAs(rejected) && isFresh(entry)) {
 				return Mono.just(entry.credential);
 			}
 			return this.rereads.computeIfAbsent(key, k -> shared(this.rereads, k, () -> load(k)));
@@ -115,18 +118,18 @@ public final class CredentialCache {
 
 	/**
 	 * One Vault call that every caller subscribing before its answer shares (the first caller's
-	 * context, e.g. its trace, is the one the call runs in). It leaves {@code calls} before its answer
+	 * context, e.g. its trace, is the one the call runs in). It leaves {@code underWay} before its answer
 	 * reaches anyone, so a caller that comes after the answer asks again instead of being handed it,
 	 * and neither a credential nor an error is kept past the call. A caller that gives up does not
 	 * cancel it ({@code cache()} never cancels its source): it runs until Vault answers or the Vault
 	 * client times out, and its answer is cached for the next callers.
 	 */
-	private Mono<RegionalCredential> shared(Map<CredentialKey, Mono<RegionalCredential>> calls, CredentialKey key,
+	private Mono<RegionalCredential> shared(Map<CredentialKey, Mono<RegionalCredential>> underWay, CredentialKey key,
 			Callable<RegionalCredential> call) {
 		AtomicReference<Mono<RegionalCredential>> self = new AtomicReference<>();
 		Mono<RegionalCredential> shared = this.observer.vaultCall(call)
 			.subscribeOn(Schedulers.boundedElastic())
-			.doOnEach(signal -> calls.remove(key, self.get()))
+			.doOnEach(signal -> underWay.remove(key, self.get()))
 			.cache();
 		self.set(shared);
 		return shared;
@@ -135,7 +138,7 @@ public final class CredentialCache {
 	/**
 	 * Reads the credential from Vault, bypassing the cache and any read under way (the webhook
 	 * validator, once Vault's metadata named a newer version).
-	 * @return the latest stored credential
+	 * @return the credential read, or the one cached by a read that started after it and answered first
 	 */
 	public Mono<RegionalCredential> reload(CredentialKey key) {
 		return this.observer.vaultCall(() -> load(key)).subscribeOn(Schedulers.boundedElastic());
@@ -166,7 +169,6 @@ public final class CredentialCache {
 		if (entry == null) {
 			return load(key);
 		}
-		long call = this.calls.incrementAndGet();
 		Instant asked = this.clock.instant();
 		OptionalLong current;
 		try {
@@ -182,37 +184,45 @@ public final class CredentialCache {
 		}
 		if (current.isPresent() && current.getAsLong() == entry.credential.version()) {
 			this.observer.refreshed(CacheObserver.Refresh.UNCHANGED);
-			return keep(key, new Entry(entry.credential, asked, call));
+			Entry confirmed = this.entries.computeIfPresent(key,
+					(k, kept) -> (kept.credential == entry.credential && kept.checkedAt.isBefore(asked))
+							? new Entry(kept.credential, asked, kept.read) : kept);
+			return (confirmed != null) ? confirmed.credential : entry.credential;
 		}
 		this.observer.refreshed(CacheObserver.Refresh.CHANGED);
 		return load(key);
 	}
 
 	private RegionalCredential load(CredentialKey key) {
-		long call = this.calls.incrementAndGet();
+		long read = this.reads.incrementAndGet();
 		Instant asked = this.clock.instant();
 		try {
-			return keep(key, new Entry(this.store.read(key), asked, call));
+			return keep(key, new Entry(this.store.read(key), asked, read));
 		}
 		catch (CredentialStoreException.NotFound | CredentialStoreException.Malformed ex) {
-			this.entries.computeIfPresent(key, (k, kept) -> (kept.call > call) ? kept : null);
+			this.entries.computeIfPresent(key, (k, kept) -> (kept.read > read) ? kept : null);
 			throw ex;
 		}
 	}
 
 	/**
-	 * Caches what a Vault call found, unless a call that started after it has already answered.
-	 * @return the credential now cached: {@code found}'s, or the later call's
+	 * Caches what a read found, unless a read that started after it has already answered.
+	 * @return the credential now cached: {@code found}'s, or the later read's
 	 */
 	private RegionalCredential keep(CredentialKey key, Entry found) {
-		return this.entries.merge(key, found, (kept, fresh) -> (fresh.call > kept.call) ? fresh : kept).credential;
+		return this.entries.merge(key, found, (kept, fresh) -> (fresh.read > kept.read) ? fresh : kept).credential;
+	}
+
+	/** @return whether {@code entry} was confirmed with Vault within the refresh interval */
+	private boolean isFresh(Entry entry) {
+		return entry.checkedAt.plus(this.refreshInterval).isAfter(this.clock.instant());
 	}
 
 	/**
-	 * @param checkedAt when Vault was asked for it
-	 * @param call the number of that Vault call ({@link #calls})
+	 * @param checkedAt when Vault was last asked about it (read, or its version checked)
+	 * @param read the number of the read that found it ({@link #reads})
 	 */
-	private record Entry(RegionalCredential credential, Instant checkedAt, long call) {
+	private record Entry(RegionalCredential credential, Instant checkedAt, long read) {
 	}
 
 }

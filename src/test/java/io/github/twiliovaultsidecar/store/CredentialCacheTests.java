@@ -297,6 +297,59 @@ class CredentialCacheTests {
 		assertThat(anew.secret().reveal()).isEqualTo(written);
 	}
 
+	@Test
+	void aVersionCheckDoesNotPutItsCredentialBackOverOneWithTheSameVersionReadMeanwhile() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		this.clock.advance(REFRESH);
+		Hold hold = this.store.holdNextAnswer();
+		CompletableFuture<RegionalCredential> checking = this.cache.get(this.key).toFuture();
+		hold.awaitAnswered();
+		this.store.entries.remove(this.key);
+		String written = TestSids.authToken();
+		this.store.put(this.key, written);
+		RegionalCredential found = this.cache.reloadAfterRejection(this.key, rejected).block();
+		assertThat(found.version()).as("written anew after its metadata was deleted").isEqualTo(rejected.version());
+		hold.release();
+		assertThat(checking.get(10, TimeUnit.SECONDS).secret().reveal()).isEqualTo(written);
+		assertThat(this.cache.get(this.key).block().secret().reveal()).isEqualTo(written);
+	}
+
+	@Test
+	void aVersionCheckConfirmsOnlyTheCredentialItChecked() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		this.store.entries.remove(this.key);
+		String written = TestSids.authToken();
+		this.store.put(this.key, written);
+		Hold reread = this.store.holdNextAnswer();
+		CompletableFuture<RegionalCredential> rereading = this.cache.reloadAfterRejection(this.key, rejected).toFuture();
+		reread.awaitAnswered();
+		this.clock.advance(REFRESH);
+		Hold check = this.store.holdNextAnswer();
+		CompletableFuture<RegionalCredential> checking = this.cache.get(this.key).toFuture();
+		check.awaitAnswered();
+		reread.release();
+		assertThat(rereading.get(10, TimeUnit.SECONDS).secret().reveal()).isEqualTo(written);
+		check.release();
+		assertThat(checking.get(10, TimeUnit.SECONDS).secret().reveal()).as("the same version number, read meanwhile")
+			.isEqualTo(written);
+		assertThat(this.cache.get(this.key).block().secret().reveal()).isEqualTo(written);
+	}
+
+	@Test
+	void aRejectionIsAnsweredFromMemoryOnlyWithinTheRefreshInterval() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential rejected = this.cache.get(this.key).block();
+		this.store.put(this.key, TestSids.authToken());
+		assertThat(this.cache.reloadAfterRejection(this.key, rejected).block().version()).isEqualTo(2);
+		this.clock.advance(REFRESH);
+		String again = TestSids.authToken();
+		this.store.put(this.key, again);
+		assertThat(this.cache.reloadAfterRejection(this.key, rejected).block().secret().reveal()).isEqualTo(again);
+		assertThat(this.store.reads.get()).isEqualTo(3);
+	}
+
 	/** An in-memory store that counts reads and can fail as if Vault were down. */
 	private static final class CountingStore implements CredentialStore {
 
@@ -358,7 +411,9 @@ class CredentialCacheTests {
 			if (credential == null) {
 				throw new CredentialStoreException.NotFound("mem/" + key);
 			}
-			return answer(credential);
+			// A new object per read, as from Vault: the cache must compare credentials, not references.
+			return answer(CredentialEntries.parse(key, "mem/" + key, Map.of("auth_token", credential.secret().reveal()),
+					credential.version()));
 		}
 
 		@Override
