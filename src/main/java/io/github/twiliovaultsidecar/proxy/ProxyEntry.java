@@ -89,6 +89,7 @@ final class ProxyEntry implements HttpHandler {
 		HttpHeaders headers = request.getHeaders();
 		ProxyTiming timing = this.metrics.start(method, response);
 		Span span = this.tracing.server(method, headers);
+		timing.traceId(ProxyTracing.traceId(span, headers));
 		Mono<Void> handled = Mono.defer(() -> {
 			String ambiguity = MessageFraming.ambiguity(headers).orElse(null);
 			if (ambiguity != null) {

@@ -27,6 +27,8 @@ final class ProxyTiming {
 
 	private volatile int twilioConcurrentRequests = -1;
 
+	private volatile String traceId;
+
 	/** Work left for after the response (meters, the audit line), in the order it was left. */
 	private final List<Runnable> afterResponse = new ArrayList<>(2);
 
@@ -58,6 +60,16 @@ final class ProxyTiming {
 	/** @return the last {@code Twilio-Concurrent-Requests} value, -1 when none was seen */
 	int twilioConcurrentRequests() {
 		return this.twilioConcurrentRequests;
+	}
+
+	/** Records the id of the trace the request belongs to, for its audit line. */
+	void traceId(String id) {
+		this.traceId = id;
+	}
+
+	/** @return the id of the trace the request belongs to, or {@code null} when it has none */
+	String traceId() {
+		return this.traceId;
 	}
 
 	/** @return the Twilio host last sent to, or {@code null} when nothing went upstream */

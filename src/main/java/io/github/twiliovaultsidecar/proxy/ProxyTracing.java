@@ -5,6 +5,7 @@ import java.util.List;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.api.trace.TraceId;
 import reactor.util.context.ContextView;
 
 import org.springframework.http.HttpHeaders;
@@ -21,6 +22,12 @@ public final class ProxyTracing {
 
 	/** No tracer: no spans, nothing propagated. */
 	public static final ProxyTracing OFF = new ProxyTracing(null, null);
+
+	/** The W3C trace context header: {@code <version>-<trace id>-<parent id>-<flags>}. */
+	static final String TRACEPARENT = "traceparent";
+
+	/** Where the trace id ends in a {@link #TRACEPARENT} value (it starts after {@code "00-"}). */
+	private static final int TRACE_ID_END = 3 + 32;
 
 	/** The {@code uri} attribute of a proxied request's span: the route, never the path. */
 	static final String ROUTE = "/{twilio-host}/**";
@@ -53,6 +60,23 @@ public final class ProxyTracing {
 			.tag("method", method.name())
 			.tag("uri", ROUTE)
 			.start();
+	}
+
+	/**
+	 * @return the id of the trace a request belongs to: {@code server}'s (the caller's trace
+	 * continued, or one started here), else, with tracing off, the trace id of a valid W3C
+	 * {@code traceparent} from the caller; never the header's raw value
+	 */
+	static String traceId(Span server, HttpHeaders callerHeaders) {
+		if (server != null) {
+			return server.context().traceId();
+		}
+		String traceparent = callerHeaders.getFirst(TRACEPARENT);
+		if (traceparent == null || traceparent.length() < TRACE_ID_END || traceparent.charAt(2) != '-') {
+			return null;
+		}
+		String id = traceparent.substring(3, TRACE_ID_END);
+		return TraceId.isValid(id) ? id : null;
 	}
 
 	/** @return whether a header the propagator reads (e.g. {@code traceparent}) is present */

@@ -129,7 +129,7 @@ final class SigningProxy {
 			long version = call.version;
 			timing.afterResponse(() -> this.audit.proxied(caller, call.key.account().value(), call.key.region().code(),
 					call.request.getMethod().name(), call.target.path(), status, latencyMillis, version,
-					call.request.getHeaders().getFirst("traceparent")));
+					timing.traceId()));
 			return Mono.empty();
 		});
 	}

@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -31,6 +32,7 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
+import io.github.twiliovaultsidecar.support.LogCapture;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -60,6 +62,10 @@ class ObservabilityIntegrationTests {
 
 	private static CapturingCaller caller;
 
+	private static LogCapture logs;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	@LocalServerPort
 	int port;
 
@@ -78,6 +84,9 @@ class ObservabilityIntegrationTests {
 		if (caller == null) {
 			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
 		}
+		if (logs == null || !logs.attached()) {
+			logs = LogCapture.attach();
+		}
 		this.store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		this.account = seed("ie1");
 	}
@@ -86,6 +95,9 @@ class ObservabilityIntegrationTests {
 	static void noCallerSawAStoredToken() {
 		caller.assertNoneContains(storedTokens, List.of());
 		twilio.close();
+		if (logs != null) {
+			logs.close();
+		}
 	}
 
 	@Test
@@ -169,6 +181,51 @@ class ObservabilityIntegrationTests {
 			.isEqualTo("/v1/twilio/data/{path}"));
 		assertThat(trace).anySatisfy(span -> assertThat(span.getAttributes().get(AttributeKey.stringKey("uri")))
 			.isEqualTo("/{twilio-host}/**"));
+	}
+
+	@Test
+	void theAuditLineCarriesTheIdOfTheTraceTheRequestBelongsTo() {
+		String continued = seed("ie1");
+		String callerTraceId = TestSids.hex(32);
+		caller.send("GET", messages(continued), null, "traceparent", "00-" + callerTraceId + "-" + TestSids.hex(16) + "-01");
+		String started = seed("ie1");
+		caller.send("GET", messages(started), null);
+		String malformed = seed("ie1");
+		String junk = "00-" + "Z".repeat(32) + "-" + TestSids.hex(16) + "-01\",\"caller\":\"forged";
+		caller.send("GET", messages(malformed), null, "traceparent", junk);
+
+		assertThat(auditTraceId(continued)).isEqualTo(callerTraceId);
+		String startedHere = auditTraceId(started);
+		assertThat(startedHere).as("the trace the sidecar started").matches("[0-9a-f]{32}");
+		assertThat(twilio.requests(r -> r.path().contains(started)).get(0).header("traceparent"))
+			.startsWith("00-" + startedHere + "-");
+		assertThat(auditTraceId(malformed)).matches("[0-9a-f]{32}").isNotEqualTo(startedHere);
+		assertThat(logs.text()).doesNotContain("Z".repeat(32)).doesNotContain("forged");
+	}
+
+	private static String messages(String account) {
+		return "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + account + "/Messages.json";
+	}
+
+	/** @return the {@code trace_id} of the proxied call's audit line for {@code account}, waiting for the line */
+	private static String auditTraceId(String account) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			for (String line : logs.text().split("\n")) {
+				if (line.startsWith("{\"time\":") && line.contains("\"event\":\"proxy\"")
+						&& line.contains("\"account\":\"" + account + "\"")) {
+					return JSON.readTree(line).get("trace_id").asString();
+				}
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		throw new AssertionError("no audit line for " + account);
 	}
 
 	@Test
