@@ -5,7 +5,11 @@ import java.util.List;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import reactor.util.context.ContextView;
 
 import org.springframework.http.HttpHeaders;
@@ -26,8 +30,20 @@ public final class ProxyTracing {
 	/** The W3C trace context header: {@code <version>-<trace id>-<parent id>-<flags>}. */
 	static final String TRACEPARENT = "traceparent";
 
-	/** Where the trace id ends in a {@link #TRACEPARENT} value (it starts after {@code "00-"}). */
-	private static final int TRACE_ID_END = 3 + 32;
+	/** Reads W3C trace context from a caller's headers. */
+	private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
+
+		@Override
+		public Iterable<String> keys(HttpHeaders carrier) {
+			return carrier.headerNames();
+		}
+
+		@Override
+		public String get(HttpHeaders carrier, String key) {
+			return (carrier != null) ? carrier.getFirst(key) : null;
+		}
+
+	};
 
 	/** The {@code uri} attribute of a proxied request's span: the route, never the path. */
 	static final String ROUTE = "/{twilio-host}/**";
@@ -64,19 +80,18 @@ public final class ProxyTracing {
 
 	/**
 	 * @return the id of the trace a request belongs to: {@code server}'s (the caller's trace
-	 * continued, or one started here), else, with tracing off, the trace id of a valid W3C
-	 * {@code traceparent} from the caller; never the header's raw value
+	 * continued, or one started here), else (no tracer, or a no-op one) the trace id of a
+	 * {@code traceparent} from the caller that W3C trace context accepts; never the header's raw value
 	 */
 	static String traceId(Span server, HttpHeaders callerHeaders) {
-		if (server != null) {
-			return server.context().traceId();
+		String id = (server != null) ? server.context().traceId() : null;
+		if (id != null && TraceId.isValid(id)) {
+			return id;
 		}
-		String traceparent = callerHeaders.getFirst(TRACEPARENT);
-		if (traceparent == null || traceparent.length() < TRACE_ID_END || traceparent.charAt(2) != '-') {
-			return null;
-		}
-		String id = traceparent.substring(3, TRACE_ID_END);
-		return TraceId.isValid(id) ? id : null;
+		SpanContext caller = io.opentelemetry.api.trace.Span
+			.fromContext(W3CTraceContextPropagator.getInstance().extract(Context.root(), callerHeaders, HEADERS))
+			.getSpanContext();
+		return caller.isValid() ? caller.getTraceId() : null;
 	}
 
 	/** @return whether a header the propagator reads (e.g. {@code traceparent}) is present */
