@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -27,9 +28,14 @@ import io.github.twiliovaultsidecar.store.StoreProperties;
 @Configuration(proxyBeanMethods = false)
 class ProxyConfiguration {
 
+	/**
+	 * Spans for proxied requests; a request without trace context starts a trace only when a span
+	 * exporter is configured (OTLP, or one of the application's own).
+	 */
 	@Bean
-	ProxyTracing proxyTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-		return new ProxyTracing(tracer.getIfUnique(), propagator.getIfUnique());
+	ProxyTracing proxyTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+			ObjectProvider<SpanExporter> exporters) {
+		return new ProxyTracing(tracer.getIfUnique(), propagator.getIfUnique(), exporters.stream().findAny().isPresent());
 	}
 
 	/**

@@ -278,6 +278,20 @@ class ProxyIntegrationTests {
 			.sum();
 	}
 
+	/** No span exporter is configured here, as by default: nothing could record a trace started by the sidecar. */
+	@Test
+	void withNoSpanExporterTheSidecarStartsNoTraceOfItsOwnButContinuesACallers() {
+		String messages = "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json";
+		assertThat(caller.send("GET", messages, null).statusCode()).isEqualTo(200);
+		String traceId = TestSids.hex(32);
+		assertThat(caller.send("GET", messages, null, "traceparent", "00-" + traceId + "-" + TestSids.hex(16) + "-01")
+			.statusCode()).isEqualTo(200);
+		List<Recorded> seen = twilio.requests(r -> r.path().contains(this.account));
+		assertThat(seen).hasSize(2);
+		assertThat(seen.get(0).header("traceparent")).as("a request without trace context").isNull();
+		assertThat(seen.get(1).header("traceparent")).startsWith("00-" + traceId + "-");
+	}
+
 	@Test
 	void aRejectedTokenWithNoNewerVersionIsAProblemNamingAccountAndRegionAndThePostIsSentOnce() {
 		twilio.revoke(this.account, "au1");
