@@ -66,10 +66,8 @@ class ProxyConfiguration {
 	/** Puts {@link ProxyEntry} in front of Spring's web handler chain. */
 	@Bean
 	WebHttpHandlerBuilderCustomizer proxyEntry(SigningProxy proxy, ProxyMetrics metrics, CallerAccess access,
-			ProxyTracing tracing, ProxyProperties properties) {
-		long drainLimit = properties.replayLimit().toBytes();
-		return builder -> builder
-			.httpHandlerDecorator(next -> new ProxyEntry(next, proxy, metrics, access, tracing, drainLimit));
+			ProxyTracing tracing) {
+		return builder -> builder.httpHandlerDecorator(next -> new ProxyEntry(next, proxy, metrics, access, tracing));
 	}
 
 	@Bean

@@ -1,7 +1,5 @@
 package io.github.twiliovaultsidecar.proxy;
 
-import java.time.Duration;
-
 import io.micrometer.tracing.Span;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -9,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -37,9 +34,6 @@ final class ProxyEntry implements HttpHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProxyEntry.class);
 
-	/** Longest wait for an unread request body before an error answer is sent anyway. */
-	static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
-
 	private final HttpHandler next;
 
 	private final SigningProxy proxy;
@@ -50,15 +44,7 @@ final class ProxyEntry implements HttpHandler {
 
 	private final ProxyTracing tracing;
 
-	private final long drainLimit;
-
-	/**
-	 * @param drainLimit the most body bytes read and dropped before an error answer to a request
-	 * whose body was not read (see {@link #answer})
-	 */
-	ProxyEntry(HttpHandler next, SigningProxy proxy, ProxyMetrics metrics, CallerAccess access, ProxyTracing tracing,
-			long drainLimit) {
-		this.drainLimit = drainLimit;
+	ProxyEntry(HttpHandler next, SigningProxy proxy, ProxyMetrics metrics, CallerAccess access, ProxyTracing tracing) {
 		this.next = next;
 		this.proxy = proxy;
 		this.metrics = metrics;
@@ -124,10 +110,8 @@ final class ProxyEntry implements HttpHandler {
 	}
 
 	/**
-	 * Answers a failure with its problem detail. A request body nobody read yet (a refusal before the
-	 * proxy read it) is first read and dropped, up to the drain limit and for at most
-	 * {@link #DRAIN_TIMEOUT}: closing a connection with unread bytes makes the kernel reset it, and the
-	 * caller could lose the answer. The connection is closed after the answer either way.
+	 * Answers a failure with its problem detail ({@link ProblemDetails#write}, which first drops a
+	 * request body nobody read yet, so the caller gets the answer instead of a reset).
 	 */
 	private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, Throwable failure) {
 		if (response.isCommitted()) {
@@ -142,23 +126,7 @@ final class ProxyEntry implements HttpHandler {
 			log.error("Proxying {} failed", request.getMethod(), failure);
 			problem = ProxyException.internal();
 		}
-		Mono<Void> write = ProblemDetails.write(request, response, problem);
-		return (problem instanceof MessageFraming.AmbiguousFraming) ? write : drain(request).then(write);
-	}
-
-	private Mono<Void> drain(ServerHttpRequest request) {
-		HttpHeaders headers = request.getHeaders();
-		long length = headers.getContentLength();
-		boolean body = length > 0 || (length < 0 && headers.containsHeader(HttpHeaders.TRANSFER_ENCODING));
-		if (!body || length > this.drainLimit) {
-			return Mono.empty();
-		}
-		long[] seen = { 0 };
-		return request.getBody().takeWhile(chunk -> {
-			seen[0] += chunk.readableByteCount();
-			DataBufferUtils.release(chunk);
-			return seen[0] <= this.drainLimit;
-		}).then().timeout(DRAIN_TIMEOUT, Mono.empty()).onErrorComplete();
+		return ProblemDetails.write(request, response, problem);
 	}
 
 	private static int statusOf(ServerHttpResponse response) {

@@ -52,7 +52,9 @@ public final class ProblemDetails {
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		failure.retryAfterSeconds().ifPresent(seconds -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
 		closeIfBodyMayBeUnread(request.getHeaders(), headers);
-		return swallowUnreadBody(request).then(response.writeWith(Mono.just(response.bufferFactory().wrap(body))));
+		Mono<Void> write = response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		// A body whose framing is ambiguous is never read: where it ends is what is in doubt.
+		return (failure instanceof MessageFraming.AmbiguousFraming) ? write : swallowUnreadBody(request).then(write);
 	}
 
 	/** The most of an unread request body read and dropped before an error answer (as Tomcat's maxSwallowSize). */
