@@ -32,9 +32,6 @@ public final class ProxyTracing {
 	/** No tracer: no spans, nothing propagated. */
 	public static final ProxyTracing OFF = new ProxyTracing(null, null, false);
 
-	/** The W3C trace context header: {@code <version>-<trace id>-<parent id>-<flags>}. */
-	static final String TRACEPARENT = "traceparent";
-
 	/** Reads W3C trace context from a caller's headers. */
 	private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
 

@@ -41,7 +41,7 @@ class ProxyTracingTests {
 	private static HttpHeaders headers(String traceparent) {
 		HttpHeaders headers = new HttpHeaders();
 		if (traceparent != null) {
-			headers.set(ProxyTracing.TRACEPARENT, traceparent);
+			headers.set("traceparent", traceparent);
 		}
 		return headers;
 	}

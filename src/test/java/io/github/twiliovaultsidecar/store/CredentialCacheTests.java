@@ -214,10 +214,7 @@ class CredentialCacheTests {
 		this.clock.advance(REFRESH);
 		Hold hold = this.store.holdNextAnswer();
 		CompletableFuture<RegionalCredential> checking = this.cache.get(this.key).toFuture();
-		hold.awaitAnswered();
-		this.store.put(this.key, TestSids.authToken());
-		assertThat(this.cache.reload(this.key).block().version()).isEqualTo(2);
-		hold.release();
+		rotateAndReloadWhileHeld(hold);
 		assertThat(checking.get(10, TimeUnit.SECONDS).version()).isEqualTo(2);
 		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
 		assertThat(this.store.versionChecks.get()).isEqualTo(1);
@@ -230,12 +227,20 @@ class CredentialCacheTests {
 		this.cache.get(this.key).block();
 		Hold hold = this.store.holdNextAnswer();
 		CompletableFuture<RegionalCredential> earlier = this.cache.reload(this.key).toFuture();
+		rotateAndReloadWhileHeld(hold);
+		assertThat(earlier.get(10, TimeUnit.SECONDS).version()).isEqualTo(2);
+		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
+	}
+
+	/**
+	 * Once {@code hold}'s store call has its answer (version 1), writes version 2, re-reads it, then
+	 * lets the held call answer.
+	 */
+	private void rotateAndReloadWhileHeld(Hold hold) throws InterruptedException {
 		hold.awaitAnswered();
 		this.store.put(this.key, TestSids.authToken());
 		assertThat(this.cache.reload(this.key).block().version()).isEqualTo(2);
 		hold.release();
-		assertThat(earlier.get(10, TimeUnit.SECONDS).version()).isEqualTo(2);
-		assertThat(this.cache.get(this.key).block().version()).isEqualTo(2);
 	}
 
 	@Test
