@@ -3,8 +3,6 @@ package io.github.twiliovaultsidecar.proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 
@@ -19,7 +17,9 @@ final class AccountResolution {
 	/** Header a caller may use to name the account when neither path nor Basic auth does. */
 	static final String ACCOUNT_HEADER = "X-Twilio-Account-Sid";
 
-	private static final Pattern PATH_ACCOUNT = Pattern.compile("/Accounts/([^/]+?)(?:\\.json)?(?:/|$)");
+	private static final String ACCOUNTS = "/Accounts/";
+
+	private static final String JSON = ".json";
 
 	private AccountResolution() {
 	}
@@ -57,8 +57,25 @@ final class AccountResolution {
 	}
 
 	private static Source fromPath(String path) {
-		Matcher matcher = PATH_ACCOUNT.matcher(path);
-		return matcher.find() ? new Source("path", AccountSid.parse(matcher.group(1))) : null;
+		String account = pathAccount(path);
+		return (account != null) ? new Source("path", AccountSid.parse(account)) : null;
+	}
+
+	/**
+	 * @return the first non-empty path segment after {@code /Accounts/}, without one {@code .json}
+	 * ending ({@code /Accounts/AC1.json} names {@code AC1}); {@code null} when there is none
+	 */
+	static String pathAccount(String path) {
+		for (int at = path.indexOf(ACCOUNTS); at >= 0; at = path.indexOf(ACCOUNTS, at + 1)) {
+			int start = at + ACCOUNTS.length();
+			int end = path.indexOf('/', start);
+			end = (end < 0) ? path.length() : end;
+			if (end > start) {
+				boolean json = end - start > JSON.length() && path.startsWith(JSON, end - JSON.length());
+				return path.substring(start, json ? end - JSON.length() : end);
+			}
+		}
+		return null;
 	}
 
 	private static Source fromBasic(String authorization) {

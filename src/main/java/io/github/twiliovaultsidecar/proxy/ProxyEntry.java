@@ -52,9 +52,9 @@ final class ProxyEntry implements HttpHandler {
 		this.tracing = tracing;
 	}
 
-	/** @return whether {@code path}'s first segment holds a dot, i.e. names a Twilio host */
+	/** @return whether {@code path}'s first segment holds a dot, i.e. names a Twilio host; {@code false} for {@code null} */
 	static boolean isProxyPath(String path) {
-		for (int i = 1; i < path.length(); i++) {
+		for (int i = 1; path != null && i < path.length(); i++) {
 			char c = path.charAt(i);
 			if (c == '.') {
 				return true;
@@ -68,7 +68,7 @@ final class ProxyEntry implements HttpHandler {
 
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
-		if (!isProxyPath(request.getPath().value())) {
+		if (!isProxyPath(request.getURI().getRawPath())) {
 			return this.next.handle(request, response);
 		}
 		HttpMethod method = request.getMethod();

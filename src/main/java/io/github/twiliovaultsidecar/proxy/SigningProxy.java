@@ -1,5 +1,6 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,8 @@ final class SigningProxy {
 		if (!METHODS.contains(request.getMethod())) {
 			return Mono.error(ProxyException.methodNotAllowed(request.getMethod().name()));
 		}
-		ProxyTarget target = ProxyTarget.parse(request.getPath().value(), request.getURI().getRawQuery(),
+		URI uri = request.getURI();
+		ProxyTarget target = ProxyTarget.parse(uri.getRawPath(), uri.getRawQuery(),
 				this.properties.products());
 		HttpHeaders headers = request.getHeaders();
 		AccountSid account = AccountResolution.resolve(target.path(), headers.getFirst(HttpHeaders.AUTHORIZATION),

@@ -27,6 +27,9 @@ public enum SensitiveOperation {
 	/** Creating or updating accounts (a new subaccount's token is in the response). */
 	ACCOUNTS("accounts", "POST /2010-04-01/Accounts.json", "POST /2010-04-01/Accounts/*.json");
 
+	/** {@link #values()} once: {@link #of} runs for every proxied request. */
+	private static final SensitiveOperation[] ALL = values();
+
 	private final String configName;
 
 	private final List<OperationPattern> patterns;
@@ -43,9 +46,14 @@ public enum SensitiveOperation {
 
 	/** @return the sensitive operation a request is, if any */
 	static Optional<SensitiveOperation> of(String method, String path) {
-		return Arrays.stream(values())
-			.filter(op -> op.patterns.stream().anyMatch(pattern -> pattern.matches(method, path)))
-			.findFirst();
+		for (SensitiveOperation op : ALL) {
+			for (OperationPattern pattern : op.patterns) {
+				if (pattern.matches(method, path)) {
+					return Optional.of(op);
+				}
+			}
+		}
+		return Optional.empty();
 	}
 
 	static Optional<SensitiveOperation> byName(String name) {

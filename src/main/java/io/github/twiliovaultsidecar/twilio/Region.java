@@ -2,7 +2,6 @@ package io.github.twiliovaultsidecar.twilio;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A Twilio Region code such as {@code us1}, {@code ie1} or {@code au1}. Any code of the form two
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
  * @param code lower-case region code
  */
 public record Region(String code) {
-
-	private static final Pattern FORMAT = Pattern.compile("[a-z]{2}[0-9]");
 
 	/** The edge Twilio documents as the default for each known region. */
 	private static final Map<String, String> DEFAULT_EDGES = Map.of("us1", "ashburn", "ie1", "dublin", "au1", "sydney",
@@ -28,7 +25,7 @@ public record Region(String code) {
 	public static final Region JP1 = new Region("jp1");
 
 	public Region {
-		if (code == null || !FORMAT.matcher(code).matches()) {
+		if (!isValid(code)) {
 			throw InvalidTwilioInputException.region(code);
 		}
 	}
@@ -42,9 +39,14 @@ public record Region(String code) {
 		return new Region(code);
 	}
 
-	/** @return whether {@code code} would parse, without throwing */
+	/** @return whether {@code code} would parse, without throwing: two ASCII lower-case letters and a digit */
 	public static boolean isValid(String code) {
-		return code != null && FORMAT.matcher(code).matches();
+		return code != null && code.length() == 3 && isLowerLetter(code.charAt(0)) && isLowerLetter(code.charAt(1))
+				&& code.charAt(2) >= '0' && code.charAt(2) <= '9';
+	}
+
+	private static boolean isLowerLetter(char c) {
+		return c >= 'a' && c <= 'z';
 	}
 
 	/** @return whether this version of the sidecar knows the region (us1, ie1, au1, jp1) */

@@ -3,7 +3,6 @@ package io.github.twiliovaultsidecar.twilio;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A Twilio API hostname that follows the regional grammar {@code {product}.{edge}.{region}.twilio.com}.
@@ -31,12 +30,6 @@ public record TwilioHost(String hostName, String product, Optional<Edge> edge, R
 			"voice", "video", "accounts");
 
 	private static final int MAX_HOST_LENGTH = 253;
-
-	private static final Pattern HOST_CHARACTERS = Pattern.compile("[a-z0-9.-]+");
-
-	private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
-
-	private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
 
 	public TwilioHost {
 		if (!KNOWN_PRODUCTS.contains(product)) {
@@ -71,10 +64,10 @@ public record TwilioHost(String hostName, String product, Optional<Edge> edge, R
 			throw InvalidTwilioInputException.host(host, "a trailing dot is not allowed");
 		}
 		String lower = host.toLowerCase(Locale.ROOT);
-		if (!HOST_CHARACTERS.matcher(lower).matches()) {
+		if (!onlyHostCharacters(lower)) {
 			throw InvalidTwilioInputException.host(host, "only letters, digits, dots and hyphens are allowed");
 		}
-		if (IPV4.matcher(lower).matches()) {
+		if (onlyDigitsAndDots(lower)) {
 			throw InvalidTwilioInputException.host(host, "IP literals are not allowed");
 		}
 		if (!lower.endsWith("." + DOMAIN)) {
@@ -82,7 +75,7 @@ public record TwilioHost(String hostName, String product, Optional<Edge> edge, R
 		}
 		String[] labels = lower.substring(0, lower.length() - DOMAIN.length() - 1).split("\\.", -1);
 		for (String label : labels) {
-			if (!LABEL.matcher(label).matches()) {
+			if (label.isEmpty() || label.charAt(0) == '-' || label.charAt(label.length() - 1) == '-') {
 				throw InvalidTwilioInputException.host(host, "empty or malformed label");
 			}
 		}
@@ -98,6 +91,31 @@ public record TwilioHost(String hostName, String product, Optional<Edge> edge, R
 			default -> throw InvalidTwilioInputException.host(host,
 					"expected {product}.{edge}.{region}." + DOMAIN);
 		};
+	}
+
+	/**
+	 * @return whether {@code host} holds only ASCII lower-case letters, digits, dots and hyphens
+	 * (scanned by hand, as every proxied request names a host); the labels between the dots are
+	 * then checked not to be empty nor to start or end with a hyphen
+	 */
+	private static boolean onlyHostCharacters(String host) {
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean onlyDigitsAndDots(String host) {
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (!((c >= '0' && c <= '9') || c == '.')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static TwilioHost shortForm(String host, String product, String label) {

@@ -2,7 +2,6 @@ package io.github.twiliovaultsidecar.web;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -49,21 +48,26 @@ public final class HopByHop {
 		});
 	}
 
-	/** @return the header names a {@code Connection} header lists (hop-by-hop too); empty, and allocation-free, without one */
+	/**
+	 * @return the header names a {@code Connection} header lists besides the hop-by-hop ones, compared
+	 * case-insensitively; empty, and no set made, when it lists none (e.g. {@code keep-alive})
+	 */
 	private static Set<String> connectionListed(HttpHeaders headers) {
 		List<String> connection = headers.get(HttpHeaders.CONNECTION);
 		if (connection == null) {
 			return Set.of();
 		}
-		Set<String> listed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		Set<String> listed = null;
 		for (String value : connection) {
 			for (String token : value.split(",")) {
-				if (!token.isBlank()) {
-					listed.add(token.strip().toLowerCase(Locale.ROOT));
+				String name = token.strip();
+				if (!name.isEmpty() && !HEADERS.contains(name)) {
+					listed = (listed != null) ? listed : new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+					listed.add(name);
 				}
 			}
 		}
-		return listed;
+		return (listed != null) ? listed : Set.of();
 	}
 
 	/** @return an unmodifiable case-insensitive set of header names */

@@ -62,6 +62,21 @@ class ProxyRulesTests {
 	}
 
 	@Test
+	void thePathsAccountIsTheFirstNonEmptySegmentAfterAccountsWithoutOneJsonEnding() {
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/AC1/Messages.json")).isEqualTo("AC1");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/AC1.json")).isEqualTo("AC1");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/AC1.json/x")).isEqualTo("AC1");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/AC1.json.json")).isEqualTo("AC1.json");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/.json")).isEqualTo(".json");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts//Accounts/AC2/Calls")).isEqualTo("AC2");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/AC1/Accounts/AC2")).isEqualTo("AC1");
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts/")).isNull();
+		assertThat(AccountResolution.pathAccount("/2010-04-01/Accounts.json")).isNull();
+		assertThat(AccountResolution.pathAccount("/2010-04-01/accounts/AC1")).isNull();
+		assertThat(AccountResolution.pathAccount("/v1/Services")).isNull();
+	}
+
+	@Test
 	void thenFromTheBasicUsernameThenTheHeaderThenTheDefault() {
 		String a = TestSids.accountSid();
 		String b = TestSids.accountSid();
@@ -120,6 +135,22 @@ class ProxyRulesTests {
 				"Transfer-Encoding", "X-Twilio-Account-Sid", "Accept-Encoding" }) {
 			assertThat(out.containsHeader(dropped)).as(dropped).isFalse();
 		}
+	}
+
+	@Test
+	void headersTheConnectionHeaderNamesAreDroppedWhateverTheirCase() {
+		HttpHeaders caller = new HttpHeaders();
+		caller.add("Connection", "Keep-Alive, ,x-drop-me");
+		caller.add("Connection", " TE , X-Also-Dropped");
+		caller.add("X-DROP-ME", "1");
+		caller.add("x-also-dropped", "2");
+		caller.add("X-Kept", "3");
+		HttpHeaders out = new HttpHeaders();
+		HeaderRules.upstreamRequest(caller, "api.dublin.ie1.twilio.com", "Basic signed", out);
+		assertThat(out.containsHeader("X-Drop-Me")).isFalse();
+		assertThat(out.containsHeader("X-Also-Dropped")).isFalse();
+		assertThat(out.containsHeader("Connection")).isFalse();
+		assertThat(out.getFirst("X-Kept")).isEqualTo("3");
 	}
 
 	@Test

@@ -18,10 +18,22 @@ class SidsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "", "AC", "ac0123456789abcdef0123456789abcdef", "AC0123456789abcdef0123456789abcde",
 			"AC0123456789abcdef0123456789abcdef0", "AC0123456789abcdef0123456789abcdeg",
-			"SK0123456789abcdef0123456789abcdef", "AC0123456789abcdef0123456789abcde\n", " AC0123456789abcdef0123456789abcdef" })
+			"SK0123456789abcdef0123456789abcdef", "AC0123456789abcdef0123456789abcde\n", " AC0123456789abcdef0123456789abcdef",
+			// digits and letters that are hex only outside ASCII: fullwidth A and Arabic-Indic 3
+			"AC0123456789abcdef0123456789abcde\uFF21", "AC0123456789abcdef0123456789abcde\u0663",
+			"AC0123456789abcdef0123456789abcde/", "AC0123456789abcdef0123456789abcde:", "AC0123456789abcdef0123456789abcde@",
+			"AC0123456789abcdef0123456789abcde`", "AC0123456789abcdef0123456789abcdeG" })
 	void rejectsMalformedAccountSids(String sid) {
 		assertThatThrownBy(() -> AccountSid.parse(sid)).isInstanceOfSatisfying(InvalidTwilioInputException.class,
 				ex -> assertThat(ex.status()).isEqualTo(400));
+	}
+
+	@Test
+	void aLowerCaseSidIsKeptAsGiven() {
+		String sid = "AC0123456789abcdef0123456789abcdef";
+		assertThat(AccountSid.parse(sid).value()).isSameAs(sid);
+		assertThat(AccountSid.isValid(sid)).isTrue();
+		assertThat(AccountSid.isValid(null)).isFalse();
 	}
 
 	@Test
@@ -38,7 +50,7 @@ class SidsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "us", "usa", "US1", "u1", "us12", "europe", "1us" })
+	@ValueSource(strings = { "", "us", "usa", "US1", "u1", "us12", "europe", "1us", "ie\u0661", "\u0131e1", "i\u00e91", "i1e", "ie-" })
 	void rejectsMalformedRegions(String code) {
 		assertThatThrownBy(() -> Region.parse(code)).isInstanceOf(InvalidTwilioInputException.class);
 	}

@@ -68,7 +68,9 @@ class TwilioHostTests {
 			"api.dublin.ie1.twilio.com.", "api..twilio.com", ".api.twilio.com", "api.dublin.ie1.extra.twilio.com",
 			"api.atlantis.ie1.twilio.com", "api.dublin.ireland.twilio.com", "api.dublin.twilio.com",
 			"api.dub lin.ie1.twilio.com", "api.dublin.ie1.twilio.com/x", "api.dublin.ie1.twilio.com\r\nx: y",
-			"api.dublin.ie1.twılio.com", "", "a.twilio.com", "-api.twilio.com", "api.dublin-.ie1.twilio.com" })
+			"api.dublin.ie1.twılio.com", "", "a.twilio.com", "-api.twilio.com", "api.dublin-.ie1.twilio.com",
+			"api.-dublin.ie1.twilio.com", "api.dublin.i\u04351.twilio.com", "api.dublin.ie\u0661.twilio.com",
+			"\uFF41pi.twilio.com", "api.dublin.ie1.twilio.com\u0000", "api.dublin_.ie1.twilio.com" })
 	void rejectsHostsOutsideTheGrammar(String host) {
 		assertThatThrownBy(() -> TwilioHost.parse(host, API)).isInstanceOf(InvalidTwilioInputException.class);
 	}
