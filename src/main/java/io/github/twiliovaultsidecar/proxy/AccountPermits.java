@@ -34,8 +34,7 @@ final class AccountPermits {
 	 * when the request ends. Fails with a 429 {@link ProxyException} after the queue timeout.
 	 */
 	Mono<Runnable> acquire(AccountSid account) {
-		Permits permits = this.byAccount.computeIfAbsent(account,
-				sid -> new Permits(this.settings.limitFor(sid)));
+		Permits permits = permits(account);
 		Runnable free = permits.tryAcquire();
 		if (free != null) {
 			return Mono.just(free).doOnDiscard(Runnable.class, Runnable::run);
@@ -44,6 +43,19 @@ final class AccountPermits {
 			.timeout(this.settings.queueTimeout(), Mono.error(() -> ProxyException.accountBusy(account, permits.limit)))
 			// a permit granted to a request that already timed out or went away is handed back
 			.doOnDiscard(Runnable.class, Runnable::run);
+	}
+
+	/**
+	 * @return a permit when the account has a free slot now, else {@code null} (then {@link #acquire}
+	 * waits for one); release it exactly once when the request ends. Taking it without a Mono keeps
+	 * the Reactor chain of a request that does not wait shorter.
+	 */
+	Runnable tryAcquire(AccountSid account) {
+		return permits(account).tryAcquire();
+	}
+
+	private Permits permits(AccountSid account) {
+		return this.byAccount.computeIfAbsent(account, sid -> new Permits(this.settings.limitFor(sid)));
 	}
 
 	/** @return requests in flight for the account */

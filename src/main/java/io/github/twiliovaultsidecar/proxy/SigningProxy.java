@@ -112,10 +112,18 @@ final class SigningProxy {
 			.plus(this.resilience.timeouts().totalFor(key.region())));
 		this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
 		auditOnCommit(call, caller, timing);
+		Runnable permit = this.accounts.tryAcquire(account);
+		if (permit != null) {
+			return send(call, length, limit).doFinally(signal -> permit.run());
+		}
 		return this.accounts.acquire(account)
-			.flatMap(permit -> withinBulkhead(target.host().hostName(), readBody(request, length, limit)
-				.flatMap(body -> this.credentials.get(key).flatMap(credential -> attempt(call, credential, body, 1))))
-				.doFinally(signal -> permit.run()));
+			.flatMap(queued -> send(call, length, limit).doFinally(signal -> queued.run()));
+	}
+
+	/** Sends the request once the account's permit is held: within the region's bulkhead, signed. */
+	private Mono<Void> send(Call call, long length, long limit) {
+		return withinBulkhead(call.target.host().hostName(), readBody(call.request, length, limit)
+			.flatMap(body -> this.credentials.get(call.key).flatMap(credential -> attempt(call, credential, body, 1))));
 	}
 
 	/**
@@ -145,10 +153,13 @@ final class SigningProxy {
 	}
 
 	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {
+		if (length == 0) {
+			return Mono.just(RequestBody.EMPTY);
+		}
 		if (length >= 0 && length <= this.properties.replayLimit().toBytes()) {
 			return DataBufferUtils.join(request.getBody(), (int) length + 1)
 				.map(joined -> RequestBody.kept(bytes(joined)))
-				.defaultIfEmpty(RequestBody.kept(new byte[0]));
+				.defaultIfEmpty(RequestBody.EMPTY);
 		}
 		return Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
 	}
@@ -380,6 +391,9 @@ final class SigningProxy {
 
 	/** A request body: kept in memory (small, can be sent twice) or streamed once. */
 	private record RequestBody(byte[] bytes, Flux<DataBuffer> stream) {
+
+		/** A request without a body ({@code Content-Length: 0}), which is not read at all. */
+		static final RequestBody EMPTY = kept(new byte[0]);
 
 		static RequestBody kept(byte[] bytes) {
 			return new RequestBody(bytes, null);

@@ -122,9 +122,11 @@ public final class UpstreamClient implements SmartLifecycle, AutoCloseable {
 				this.tracing.inject(context, span, request.getHeaders());
 				request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout);
 				return request.writeWith(body);
-			}).onErrorMap(ex -> !(ex instanceof SidecarException), ex -> UpstreamFailure.classify(host, ex))
-				.doOnError(ex -> this.tracing.end(span, ex))
-				.flatMap(response -> {
+			}).onErrorMap(ex -> {
+				Throwable failure = (ex instanceof SidecarException) ? ex : UpstreamFailure.classify(host, ex);
+				this.tracing.end(span, failure);
+				return failure;
+			}).flatMap(response -> {
 					this.tracing.end(span, response.getStatusCode().value());
 					if (timing != null) {
 						timing.upstreamAnswered(host, System.nanoTime() - sent);

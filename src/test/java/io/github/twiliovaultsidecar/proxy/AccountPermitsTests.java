@@ -32,6 +32,19 @@ class AccountPermitsTests {
 	}
 
 	@Test
+	void tryAcquireGivesAPermitOnlyWhileASlotIsFreeAndNeverQueues() {
+		Runnable first = this.permits.tryAcquire(this.account);
+		Runnable second = this.permits.tryAcquire(this.account);
+		assertThat(first).isNotNull();
+		assertThat(second).isNotNull();
+		assertThat(this.permits.tryAcquire(this.account)).isNull();
+		assertThat(this.permits.inFlight(this.account)).isEqualTo(2);
+		first.run();
+		assertThat(this.permits.tryAcquire(this.account)).isNotNull();
+		assertThat(this.permits.inFlight(this.account)).isEqualTo(2);
+	}
+
+	@Test
 	void aQueuedRequestGetsA429AfterTheQueueTimeout() {
 		this.permits.acquire(this.account).block();
 		this.permits.acquire(this.account).block();
