@@ -18,6 +18,8 @@
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
 # BENCH_LATENCY_SECONDS (20), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
 # BENCH_COLD_SECONDS (5: the latency at the fixed rate right after readiness, before the warm-up, is reported apart),
+# BENCH_SETTLE_SECONDS (20: the sidecar at the fixed rate after the full-load rounds, before the measured phase,
+#   while C2 compiles the path again for it; its CPU is reported apart),
 # BENCH_JAVA (a JDK 25 under /usr/lib/jvm as in the image, else java on PATH), BENCH_JVM_OPTS (replaces the recommended sidecar options below),
 # BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
@@ -38,10 +40,12 @@ LATENCY_SECONDS="${BENCH_LATENCY_SECONDS:-20}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-30}"
 COLD_SECONDS="${BENCH_COLD_SECONDS:-5}"
+SETTLE_SECONDS="${BENCH_SETTLE_SECONDS:-20}"
 at_least_one() { # name, value
   [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$1 must be a whole number of at least 1, got '$2'" >&2; exit 2; }
 }
 at_least_one BENCH_ROUNDS "$ROUNDS"; at_least_one BENCH_COLD_SECONDS "$COLD_SECONDS"
+at_least_one BENCH_SETTLE_SECONDS "$SETTLE_SECONDS"
 # The image runs Java 25 with an AOT cache (Dockerfile); measure that when a JDK 25 is installed.
 JAVA="${BENCH_JAVA:-$(ls -d /usr/lib/jvm/*-25*/bin/java 2>/dev/null | head -n1)}"
 JAVA="${JAVA:-java}"
@@ -265,6 +269,14 @@ for round in $(seq "$ROUNDS"); do
       -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${throughput_round}s"
   done
 done
+# Under full load the JIT compiled the request path for full batches of reads; at the fixed rate each
+# wake-up serves one request and C2 compiles parts of the path again. The sidecar runs at the fixed
+# rate first, so that the measured phase is its steady state; what this settling costs is reported apart.
+log "settling: the sidecar at $RATE requests/s for ${SETTLE_SECONDS}s after the full-load rounds"
+thread_ticks "$sidecar_pid" > "$OUT/threads-settle-before.txt"
+attack sidecar settle -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${SETTLE_SECONDS}s"
+thread_ticks "$sidecar_pid" > "$OUT/threads-settle-after.txt"
+rm -f "$OUT"/settle-*.bin
 echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
 sidecar_ticks=0; nginx_ticks=0
 for round in $(seq "$ROUNDS"); do
@@ -347,15 +359,23 @@ def threads(name):
         tid, ticks, comm = line.split(None, 2)
         rows[tid] = (int(ticks), comm.strip())
     return rows
-groups = {}
-for r in range(1, len(rounds("latency", "sidecar")) + 1):
-    before, after = threads("threads-before-%d.txt" % r), threads("threads-after-%d.txt" % r)
-    for tid, (ticks, comm) in after.items():
-        group = ("event loops" if comm.startswith("sidecar-http") else "JIT compilers" if "Compiler" in comm
-                 else "GC and VM" if comm.startswith(("VM_", "GC_")) else "other threads")
-        groups[group] = groups.get(group, 0) + ticks - before.get(tid, (0, comm))[0]
-res["sidecar"]["cpu_seconds_per_1000_requests_by_thread"] = {
-    g: round(t / int(clk) / (reqs / 1000.0), 4) for g, t in sorted(groups.items(), key=lambda kv: -kv[1])}
+def by_thread(pairs, requests):  # CPU per 1,000 requests by thread group over (before, after) snapshots
+    groups = {}
+    for before_file, after_file in pairs:
+        before, after = threads(before_file), threads(after_file)
+        for tid, (ticks, comm) in after.items():
+            group = ("event loops" if comm.startswith("sidecar-http") else "JIT compilers" if "Compiler" in comm
+                     else "GC and VM" if comm.startswith(("VM_", "GC_")) else "other threads")
+            groups[group] = groups.get(group, 0) + ticks - before.get(tid, (0, comm))[0]
+    return {g: round(t / int(clk) / (requests / 1000.0), 4) for g, t in sorted(groups.items(), key=lambda kv: -kv[1])}
+res["sidecar"]["cpu_seconds_per_1000_requests_by_thread"] = by_thread(
+    [("threads-before-%d.txt" % r, "threads-after-%d.txt" % r) for r in range(1, len(rounds("latency", "sidecar")) + 1)], reqs)
+st = json.load(open(os.path.join(out, "settle-sidecar-1.json")))
+settle = by_thread([("threads-settle-before.txt", "threads-settle-after.txt")], st["requests"])
+res["sidecar"]["settling"] = {"seconds": round(st["duration"] / 1e9, 1),
+                              "cpu_seconds_per_1000_requests": round(sum(settle.values()), 4),
+                              "cpu_seconds_per_1000_requests_by_thread": settle,
+                              "p50_ms": ms(st["latencies"]["50th"]), "p99_ms": ms(st["latencies"]["99th"])}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
                                                    / (load("latency", "nginx")["requests"] / 1000.0), 4)
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
@@ -390,6 +410,10 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           % (s["ready_ms"], ", ".join(str(r) for r in s["ready_ms_each_start"]), s["ready_ms_plain_jar"]),
           "sidecar in its first %.0f s after readiness at %s/s (JIT still compiling): p50 %.3f ms, p99 %.3f ms, max %.1f ms"
           % (s["cold_ms"]["seconds"], rate, s["cold_ms"]["p50"], s["cold_ms"]["p99"], s["cold_ms"]["max"]),
+          "sidecar in the %.0f s at %s/s after the full-load rounds, before the measured phase (C2 compiling the path"
+          " again for the lower rate): CPU %.3f core-seconds per 1,000 requests, of which JIT compilers %.3f"
+          % (s["settling"]["seconds"], rate, s["settling"]["cpu_seconds_per_1000_requests"],
+             s["settling"]["cpu_seconds_per_1000_requests_by_thread"].get("JIT compilers", 0)),
           "", "targets:"]
 for k, t in res["targets"].items():
     lines.append("  %-22s %10s  %-9s %s" % (k, t["value"], t["target"], "met" if t["met"] else "MISSED"))
