@@ -273,9 +273,10 @@ done
 # wake-up serves one request and C2 compiles parts of the path again. The sidecar runs at the fixed
 # rate first, so that the measured phase is its steady state; what this settling costs is reported apart.
 log "settling: the sidecar at $RATE requests/s for ${SETTLE_SECONDS}s after the full-load rounds"
-thread_ticks "$sidecar_pid" > "$OUT/threads-settle-before.txt"
+thread_ticks "$sidecar_pid" > "$OUT/threads-settle-before.txt"; settle_before="$(cpu_ticks "$sidecar_pid")"
 attack sidecar settle -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${SETTLE_SECONDS}s"
 thread_ticks "$sidecar_pid" > "$OUT/threads-settle-after.txt"
+echo "$settle_before $(cpu_ticks "$sidecar_pid")" > "$OUT/settle-ticks.txt"
 rm -f "$OUT"/settle-*.bin
 echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
 sidecar_ticks=0; nginx_ticks=0
@@ -356,8 +357,9 @@ res["sidecar"]["cold_ms"] = {"seconds": round(c["duration"] / 1e9, 1), "p50": ms
 def threads(name):
     rows = {}
     for line in open(os.path.join(out, name)):
-        tid, ticks, comm = line.split(None, 2)
-        rows[tid] = (int(ticks), comm.strip())
+        fields = line.split(None, 2)
+        if len(fields) == 3 and fields[1].isdigit():  # a thread that ended while it was read is left out
+            rows[fields[0]] = (int(fields[1]), fields[2].strip())
     return rows
 def by_thread(pairs, requests):  # CPU per 1,000 requests by thread group over (before, after) snapshots
     groups = {}
@@ -372,8 +374,10 @@ res["sidecar"]["cpu_seconds_per_1000_requests_by_thread"] = by_thread(
     [("threads-before-%d.txt" % r, "threads-after-%d.txt" % r) for r in range(1, len(rounds("latency", "sidecar")) + 1)], reqs)
 st = json.load(open(os.path.join(out, "settle-sidecar-1.json")))
 settle = by_thread([("threads-settle-before.txt", "threads-settle-after.txt")], st["requests"])
+settle_ticks = [int(t) for t in open(os.path.join(out, "settle-ticks.txt")).read().split()]
 res["sidecar"]["settling"] = {"seconds": round(st["duration"] / 1e9, 1),
-                              "cpu_seconds_per_1000_requests": round(sum(settle.values()), 4),
+                              "cpu_seconds_per_1000_requests": round((settle_ticks[1] - settle_ticks[0]) / int(clk)
+                                                                     / (st["requests"] / 1000.0), 4),
                               "cpu_seconds_per_1000_requests_by_thread": settle,
                               "p50_ms": ms(st["latencies"]["50th"]), "p99_ms": ms(st["latencies"]["99th"])}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)

@@ -40,6 +40,26 @@ class SidecarApplicationTests {
 	}
 
 	@Test
+	void aLevelSetWithNettysOlderPropertyNameIsKeptToo() {
+		System.clearProperty(SidecarApplication.LEAK_DETECTION);
+		String legacy = System.getProperty("io.netty.leakDetectionLevel");
+		System.setProperty("io.netty.leakDetectionLevel", "advanced");
+		try {
+			ResourceLeakDetector.setLevel(Level.ADVANCED);
+			SidecarApplication.leakDetectionOffUnlessSet();
+			assertThat(ResourceLeakDetector.getLevel()).isEqualTo(Level.ADVANCED);
+		}
+		finally {
+			if (legacy != null) {
+				System.setProperty("io.netty.leakDetectionLevel", legacy);
+			}
+			else {
+				System.clearProperty("io.netty.leakDetectionLevel");
+			}
+		}
+	}
+
+	@Test
 	void aLevelAnOperatorSetIsKept() {
 		System.setProperty(SidecarApplication.LEAK_DETECTION, "paranoid");
 		ResourceLeakDetector.setLevel(Level.PARANOID);

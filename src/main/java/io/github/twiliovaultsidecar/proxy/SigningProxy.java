@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpInfos;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -153,7 +154,7 @@ final class SigningProxy {
 	}
 
 	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {
-		if (length == 0) {
+		if (length == 0 || (length < 0 && hasNoBody(request))) {
 			return Mono.just(RequestBody.EMPTY);
 		}
 		if (length >= 0 && length <= this.properties.replayLimit().toBytes()) {
@@ -162,6 +163,17 @@ final class SigningProxy {
 				.defaultIfEmpty(RequestBody.EMPTY);
 		}
 		return Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
+	}
+
+	/**
+	 * @return whether a request without {@code Content-Length} has no body by its framing: HTTP/1.x
+	 * without {@code Transfer-Encoding} (RFC 9112 section 6.3: its body length is zero), as a GET from
+	 * most clients. Such a request is kept (an empty body), so it can be sent again after a 5xx or a
+	 * 401; read as a stream it could not. {@code false} for any other protocol or an unknown one.
+	 */
+	private static boolean hasNoBody(ServerHttpRequest request) {
+		return !request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)
+				&& ProxyEntry.nativeRequest(request) instanceof HttpInfos http && http.version().majorVersion() == 1;
 	}
 
 	/**

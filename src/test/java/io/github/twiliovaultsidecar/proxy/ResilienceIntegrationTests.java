@@ -28,6 +28,7 @@ import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.TestClockConfiguration;
+import io.github.twiliovaultsidecar.support.RawHttp;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -51,6 +52,9 @@ class ResilienceIntegrationTests {
 
 	/** The account whose concurrency limit is lowered to 10 for the burst test. */
 	private static final String BURST_ACCOUNT = TestSids.accountSid();
+
+	/** An account allowed two requests at a time. */
+	private static final String TWO_AT_A_TIME = TestSids.accountSid();
 
 	private static final String FORM = "application/x-www-form-urlencoded";
 
@@ -77,6 +81,7 @@ class ResilienceIntegrationTests {
 		registry.add("sidecar.resilience.retry.initial-backoff", () -> "10ms");
 		registry.add("sidecar.resilience.retry.max-retry-after", () -> "2s");
 		registry.add("sidecar.resilience.accounts.limits." + BURST_ACCOUNT, () -> "10");
+		registry.add("sidecar.resilience.accounts.limits." + TWO_AT_A_TIME, () -> "2");
 		registry.add("sidecar.resilience.accounts.queue-timeout", () -> "10s");
 		registry.add("sidecar.resilience.timeouts.first-byte", () -> "1s");
 		registry.add("sidecar.resilience.timeouts.regions.ie1.first-byte", () -> "10s");
@@ -87,7 +92,7 @@ class ResilienceIntegrationTests {
 		this.caller = new CapturingCaller("http://127.0.0.1:" + this.port);
 		this.account = TestSids.accountSid();
 		VaultCredentialStore store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
-		for (String account : List.of(this.account, BURST_ACCOUNT)) {
+		for (String account : List.of(this.account, BURST_ACCOUNT, TWO_AT_A_TIME)) {
 			for (String region : List.of("us1", "ie1", "au1")) {
 				if (store.currentVersion(CredentialKey.of(account, region)).isEmpty()) {
 					String token = TestSids.authToken();
@@ -211,6 +216,25 @@ class ResilienceIntegrationTests {
 		assertThat(response.statusCode()).as("Twilio's last error passes through").isEqualTo(503);
 		assertThat(isProblem(response)).isFalse();
 		assertThat(twilio.requests(r -> host.equals(r.host()))).hasSize(3);
+	}
+
+	@Test
+	void aGetSentWithoutContentLengthIsRetriedLikeAnyOther() {
+		String host = "api.sao-paulo.us1.twilio.com";
+		twilio.fault(host, Fault.failWith(503));
+		RawHttp.Answer answer = new RawHttp(this.port).send("GET /" + host + "/2010-04-01/Accounts/" + this.account
+				+ "/Messages.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+		assertThat(answer.status()).as("Twilio's last error passes through").isEqualTo(503);
+		assertThat(twilio.requests(r -> host.equals(r.host()))).as("sent, then retried up to the limit").hasSize(3);
+	}
+
+	@Test
+	void everyFinishedRequestGivesItsAccountPermitBack() {
+		for (int i = 0; i < 6; i++) {
+			HttpResponse<String> response = this.caller.send("GET",
+					"/api.twilio.com/2010-04-01/Accounts/" + TWO_AT_A_TIME + "/Messages.json", null);
+			assertThat(response.statusCode()).as("request %d of an account allowed two at a time", i + 1).isEqualTo(200);
+		}
 	}
 
 	@Test

@@ -88,6 +88,19 @@ class TwilioHostTests {
 			.isEqualTo("messaging");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "api.dub_lin.ie1.twilio.com | only letters, digits, dots and hyphens",
+			"api.dublin.i\u04351.twilio.com | only letters, digits, dots and hyphens",
+			"api.dublin.ie\u0661.twilio.com | only letters, digits, dots and hyphens",
+			"\uFF41pi.twilio.com | only letters, digits, dots and hyphens", "10.0.0.1 | IP literals",
+			"1.2.3.4.5 | IP literals", "api..twilio.com | empty or malformed label",
+			"-api.twilio.com | empty or malformed label", "api.dublin-.ie1.twilio.com | empty or malformed label",
+			"api.-dublin.ie1.twilio.com | empty or malformed label" })
+	void eachCharacterAndLabelRuleGivesItsOwnReason(String host, String reason) {
+		assertThatThrownBy(() -> TwilioHost.parse(host, API)).isInstanceOf(InvalidTwilioInputException.class)
+			.hasMessageContaining(reason);
+	}
+
 	@Test
 	void errorEchoesHostilePartsEscapedAndBounded() {
 		String hostile = "x".repeat(300) + "\r\n";
