@@ -404,7 +404,7 @@ final class SigningProxy {
 	/** A request body: kept in memory (small, can be sent twice) or streamed once. */
 	private record RequestBody(byte[] bytes, Flux<DataBuffer> stream) {
 
-		/** A request without a body ({@code Content-Length: 0}), which is not read at all. */
+		/** A request without a body ({@code Content-Length: 0}, or none by its framing), which is not read at all. */
 		static final RequestBody EMPTY = kept(new byte[0]);
 
 		static RequestBody kept(byte[] bytes) {
