@@ -99,15 +99,12 @@ final class ProxyEntry implements HttpHandler {
 	 * the same one, or {@code null} on a server other than Reactor Netty
 	 */
 	static EventLoop callerLoop(ServerHttpRequest request) {
-		return (nativeRequest(request) instanceof Connection connection) ? connection.channel().eventLoop() : null;
-	}
-
-	/** @return Reactor Netty's request under {@code request}, or {@code null} on another server or a mock */
-	static Object nativeRequest(ServerHttpRequest request) {
 		try {
-			return ServerHttpRequestDecorator.getNativeRequest(request);
+			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
+			// no native request (another server, or a mock)
 			return null;
 		}
 	}

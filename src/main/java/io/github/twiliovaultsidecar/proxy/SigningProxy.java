@@ -15,7 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.HttpInfos;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -34,6 +33,7 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.web.MessageFraming;
 
 /**
  * Forwards one caller request to Twilio, signed with the credential stored for the account and the
@@ -154,7 +154,8 @@ final class SigningProxy {
 	}
 
 	private Mono<RequestBody> readBody(ServerHttpRequest request, long length, long limit) {
-		if (length == 0 || (length < 0 && hasNoBody(request))) {
+		if (!MessageFraming.mayHaveBody(request.getHeaders())) {
+			// kept as an empty body (a GET from most clients has no Content-Length), so it can be sent again
 			return Mono.just(RequestBody.EMPTY);
 		}
 		if (length >= 0 && length <= this.properties.replayLimit().toBytes()) {
@@ -163,17 +164,6 @@ final class SigningProxy {
 				.defaultIfEmpty(RequestBody.EMPTY);
 		}
 		return Mono.just(RequestBody.streamed(limited(request.getBody(), limit)));
-	}
-
-	/**
-	 * @return whether a request without {@code Content-Length} has no body by its framing: HTTP/1.x
-	 * without {@code Transfer-Encoding} (RFC 9112 section 6.3: its body length is zero), as a GET from
-	 * most clients. Such a request is kept (an empty body), so it can be sent again after a 5xx or a
-	 * 401; read as a stream it could not. {@code false} for any other protocol or an unknown one.
-	 */
-	private static boolean hasNoBody(ServerHttpRequest request) {
-		return !request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)
-				&& ProxyEntry.nativeRequest(request) instanceof HttpInfos http && http.version().majorVersion() == 1;
 	}
 
 	/**
@@ -404,7 +394,7 @@ final class SigningProxy {
 	/** A request body: kept in memory (small, can be sent twice) or streamed once. */
 	private record RequestBody(byte[] bytes, Flux<DataBuffer> stream) {
 
-		/** A request without a body ({@code Content-Length: 0}, or none by its framing), which is not read at all. */
+		/** A request without a body ({@link MessageFraming#mayHaveBody}), which is not read at all. */
 		static final RequestBody EMPTY = kept(new byte[0]);
 
 		static RequestBody kept(byte[] bytes) {

@@ -58,6 +58,16 @@ public class MessageFraming implements WebFilter {
 		return Optional.empty();
 	}
 
+	/**
+	 * @param headers request headers as received
+	 * @return whether the request may carry a body: a {@code Content-Length} above 0, or a
+	 * {@code Transfer-Encoding}. Without either it has none: HTTP/1.1 says so (RFC 9112 section 6.3),
+	 * and Netty marks an HTTP/2 request body of unknown length as chunked.
+	 */
+	public static boolean mayHaveBody(HttpHeaders headers) {
+		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+	}
+
 	/** The problem for an ambiguous request. */
 	public static final class AmbiguousFraming extends SidecarException {
 

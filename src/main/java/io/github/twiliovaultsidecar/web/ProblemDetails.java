@@ -72,7 +72,7 @@ public final class ProblemDetails {
 	public static Mono<Void> swallowUnreadBody(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
 		long declared = headers.getContentLength();
-		if ((declared <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) || declared > SWALLOW_BYTES) {
+		if (!MessageFraming.mayHaveBody(headers) || declared > SWALLOW_BYTES) {
 			return Mono.empty();
 		}
 		return DataBufferUtils.takeUntilByteCount(request.getBody(), SWALLOW_BYTES)
@@ -92,7 +92,7 @@ public final class ProblemDetails {
 	}
 
 	private static void closeIfBodyMayBeUnread(HttpHeaders request, HttpHeaders response) {
-		if (request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+		if (MessageFraming.mayHaveBody(request)) {
 			response.set(HttpHeaders.CONNECTION, "close");
 		}
 	}

@@ -43,4 +43,19 @@ class MessageFramingTests {
 		assertThat(MessageFraming.ambiguity(headers)).hasValueSatisfying(reason -> assertThat(reason).contains("Content-Length"));
 	}
 
+	@Test
+	void aRequestMayHaveABodyOnlyWithAPositiveLengthOrATransferEncoding() {
+		HttpHeaders none = new HttpHeaders();
+		HttpHeaders empty = new HttpHeaders();
+		empty.setContentLength(0);
+		HttpHeaders sized = new HttpHeaders();
+		sized.setContentLength(12);
+		HttpHeaders chunked = new HttpHeaders();
+		chunked.set(HttpHeaders.TRANSFER_ENCODING, "chunked");
+		assertThat(MessageFraming.mayHaveBody(none)).isFalse();
+		assertThat(MessageFraming.mayHaveBody(empty)).isFalse();
+		assertThat(MessageFraming.mayHaveBody(sized)).isTrue();
+		assertThat(MessageFraming.mayHaveBody(chunked)).isTrue();
+	}
+
 }
