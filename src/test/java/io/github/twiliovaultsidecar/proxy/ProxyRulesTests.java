@@ -113,20 +113,10 @@ class ProxyRulesTests {
 
 	@Test
 	void dropsCredentialsCookiesAndHopByHopHeadersAndSignsForTheHost() {
-		HttpHeaders caller = new HttpHeaders();
-		caller.add("Authorization", "Basic abc");
-		caller.add("Proxy-Authorization", "Bearer x");
-		caller.add("Cookie", "a=b");
-		caller.add("Connection", "keep-alive, X-Drop-Me");
-		caller.add("X-Drop-Me", "1");
-		caller.add("Transfer-Encoding", "chunked");
-		caller.add("Host", "127.0.0.1:8080");
-		caller.add("X-Twilio-Account-Sid", "AC1");
-		caller.add("Accept-Encoding", "gzip");
-		caller.add("Content-Type", "application/x-www-form-urlencoded");
-		caller.add("I-Twilio-Idempotency-Token", "abc");
-		HttpHeaders out = new HttpHeaders();
-		HeaderRules.upstreamRequest(caller, "api.dublin.ie1.twilio.com", "Basic signed", out);
+		HttpHeaders out = forwarded(headers("Authorization", "Basic abc", "Proxy-Authorization", "Bearer x", "Cookie",
+				"a=b", "Connection", "keep-alive, X-Drop-Me", "X-Drop-Me", "1", "Transfer-Encoding", "chunked", "Host",
+				"127.0.0.1:8080", "X-Twilio-Account-Sid", "AC1", "Accept-Encoding", "gzip", "Content-Type",
+				"application/x-www-form-urlencoded", "I-Twilio-Idempotency-Token", "abc"));
 		assertThat(out.getFirst("Authorization")).isEqualTo("Basic signed");
 		assertThat(out.getFirst("Host")).isEqualTo("api.dublin.ie1.twilio.com");
 		assertThat(out.getFirst("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
@@ -139,14 +129,8 @@ class ProxyRulesTests {
 
 	@Test
 	void headersTheConnectionHeaderNamesAreDroppedWhateverTheirCase() {
-		HttpHeaders caller = new HttpHeaders();
-		caller.add("Connection", "Keep-Alive, ,x-drop-me");
-		caller.add("Connection", " TE , X-Also-Dropped");
-		caller.add("X-DROP-ME", "1");
-		caller.add("x-also-dropped", "2");
-		caller.add("X-Kept", "3");
-		HttpHeaders out = new HttpHeaders();
-		HeaderRules.upstreamRequest(caller, "api.dublin.ie1.twilio.com", "Basic signed", out);
+		HttpHeaders out = forwarded(headers("Connection", "Keep-Alive, ,x-drop-me", "Connection", " TE , X-Also-Dropped",
+				"X-DROP-ME", "1", "x-also-dropped", "2", "X-Kept", "3"));
 		assertThat(out.containsHeader("X-Drop-Me")).isFalse();
 		assertThat(out.containsHeader("X-Also-Dropped")).isFalse();
 		assertThat(out.containsHeader("Connection")).isFalse();
@@ -155,11 +139,8 @@ class ProxyRulesTests {
 
 	@Test
 	void passesTwilioResponseHeadersAndDropsTheLengthOfARewrittenBody() {
-		HttpHeaders upstream = new HttpHeaders();
-		upstream.add("Twilio-Request-Id", "RQ1");
-		upstream.add("Twilio-Concurrent-Requests", "3");
-		upstream.add("Content-Length", "120");
-		upstream.add("Connection", "close");
+		HttpHeaders upstream = headers("Twilio-Request-Id", "RQ1", "Twilio-Concurrent-Requests", "3", "Content-Length",
+				"120", "Connection", "close");
 		HttpHeaders rewritten = new HttpHeaders();
 		HeaderRules.callerResponse(upstream, true, 7, rewritten);
 		HttpHeaders relayed = new HttpHeaders();
@@ -170,6 +151,22 @@ class ProxyRulesTests {
 		assertThat(rewritten.containsHeader("Connection")).isFalse();
 		assertThat(rewritten.getFirst(HeaderRules.CREDENTIAL_VERSION)).isEqualTo("7");
 		assertThat(relayed.getFirst("Content-Length")).isEqualTo("120");
+	}
+
+	/** @return headers with each name and value of {@code namesAndValues} added in turn */
+	private static HttpHeaders headers(String... namesAndValues) {
+		HttpHeaders headers = new HttpHeaders();
+		for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+			headers.add(namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return headers;
+	}
+
+	/** @return what {@link HeaderRules#upstreamRequest} sends to Twilio for {@code caller}'s headers */
+	private static HttpHeaders forwarded(HttpHeaders caller) {
+		HttpHeaders out = new HttpHeaders();
+		HeaderRules.upstreamRequest(caller, "api.dublin.ie1.twilio.com", "Basic signed", out);
+		return out;
 	}
 
 }
