@@ -15,15 +15,19 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * An in-memory cache in front of a {@link CredentialStore}. A cached credential is served as is for
- * the refresh interval; after that its KV version is checked with a metadata read (never a blind
- * re-read of the secret) and a new version is loaded, so a rotation in Vault is picked up without a
- * restart. While Vault cannot be reached, the last good credential keeps being served until it is
- * older than the maximum staleness. Vault calls run on the bounded-elastic scheduler, never on the
- * caller's event loop. Per credential there is at most one refresh (a read or version check) and
- * one re-read after Twilio rejected it under way at a time ({@link #reload} always reads): callers
- * arriving while Vault is asked wait for that answer instead of asking again (a new pod's first
- * burst, every request between a refresh check's start and its answer, every request in flight when
- * Twilio starts rejecting a rotated credential).
+ * the refresh interval; its KV version is then checked with a metadata read (never a blind re-read
+ * of the secret) and a new version is loaded, so a rotation in Vault is picked up without a restart.
+ * The check starts ahead, in the background: the first caller in the interval's last fifth (from
+ * 24 s of 30 s) starts it and is answered from memory, so under steady traffic no caller waits for a
+ * version check. Only once the interval has passed without a confirmation (no caller in its last
+ * fifth, or the check still under way or failed) do callers wait for the check. While Vault cannot be
+ * reached, the last good credential keeps being served until it is older than the maximum staleness.
+ * Vault calls run on the bounded-elastic scheduler, never on the caller's event loop. Per credential
+ * there is at most one refresh (a read or version check) and one re-read after Twilio rejected it
+ * under way at a time ({@link #reload} always reads): callers arriving while Vault is asked wait for
+ * that answer instead of asking again (a new pod's first burst, every request after an unconfirmed
+ * interval until the check answers, every request in flight when Twilio starts rejecting a rotated
+ * credential).
  * <p>
  * When Vault calls for one credential overlap (a re-read after a 401 during a version check), the
  * credential of the read that <em>started</em> last is kept, whatever order the answers arrive in,
@@ -37,6 +41,9 @@ public final class CredentialCache {
 	private final CredentialStore store;
 
 	private final Duration refreshInterval;
+
+	/** Age from which a caller starts the version check in the background: four fifths of the interval. */
+	private final Duration checkAhead;
 
 	private final Duration maxStaleness;
 
@@ -76,25 +83,48 @@ public final class CredentialCache {
 			CacheObserver observer) {
 		this.store = store;
 		this.refreshInterval = refreshInterval;
+		this.checkAhead = refreshInterval.minus(refreshInterval.dividedBy(5));
 		this.maxStaleness = maxStaleness;
 		this.clock = clock;
 		this.observer = observer;
 	}
 
 	/**
-	 * @return the credential, from memory when it was checked within the refresh interval
+	 * @return the credential, from memory when it was checked within the refresh interval (in the
+	 * interval's last fifth a version check is started in the background, see the class description)
 	 * @throws CredentialStoreException (as the Mono's error) when it cannot be had
 	 */
 	public Mono<RegionalCredential> get(CredentialKey key) {
 		Entry entry = this.entries.get(key);
-		if (entry != null && isFresh(entry)) {
-			this.observer.hit();
-			return Mono.just(entry.credential);
+		if (entry != null) {
+			Instant now = this.clock.instant();
+			if (isFresh(entry, now)) {
+				this.observer.hit();
+				if (entry.checkedAt.plus(this.checkAhead).isBefore(now) && !this.inFlight.containsKey(key)) {
+					checkInBackground(key);
+				}
+				return Mono.just(entry.credential);
+			}
 		}
-		if (entry == null) {
+		else {
 			this.observer.miss();
 		}
-		return Mono.defer(() -> this.inFlight.computeIfAbsent(key, k -> shared(this.inFlight, k, () -> refresh(k))));
+		return Mono.defer(() -> refreshing(key));
+	}
+
+	/** @return the refresh under way for {@code key}, started if there is none */
+	private Mono<RegionalCredential> refreshing(CredentialKey key) {
+		return this.inFlight.computeIfAbsent(key, k -> shared(this.inFlight, k, () -> refresh(k)));
+	}
+
+	/**
+	 * Starts a refresh nobody waits for. What it finds reaches later callers through the cache; a
+	 * failure is left to the callers after the interval, which wait for a check of their own and get
+	 * its error (the observer has seen the outcome either way).
+	 */
+	private void checkInBackground(CredentialKey key) {
+		refreshing(key).subscribe(null, failure -> {
+		});
 	}
 
 	/**
@@ -109,7 +139,7 @@ public final class CredentialCache {
 	public Mono<RegionalCredential> reloadAfterRejection(CredentialKey key, RegionalCredential rejected) {
 		return Mono.defer(() -> {
 			Entry entry = this.entries.get(key);
-			if (entry != null && !entry.credential.sameAs(rejected) && isFresh(entry)) {
+			if (entry != null && !entry.credential.sameAs(rejected) && isFresh(entry, this.clock.instant())) {
 				return Mono.just(entry.credential);
 			}
 			return this.rereads.computeIfAbsent(key, k -> shared(this.rereads, k, () -> load(k)));
@@ -213,9 +243,9 @@ public final class CredentialCache {
 		return this.entries.merge(key, found, (kept, fresh) -> (fresh.read > kept.read) ? fresh : kept).credential;
 	}
 
-	/** @return whether {@code entry} was confirmed with Vault within the refresh interval */
-	private boolean isFresh(Entry entry) {
-		return entry.checkedAt.plus(this.refreshInterval).isAfter(this.clock.instant());
+	/** @return whether {@code entry} was confirmed with Vault within the refresh interval before {@code now} */
+	private boolean isFresh(Entry entry, Instant now) {
+		return entry.checkedAt.plus(this.refreshInterval).isAfter(now);
 	}
 
 	/**

@@ -21,12 +21,16 @@ import io.github.twiliovaultsidecar.support.TestSids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class CredentialCacheTests {
 
 	private static final Duration REFRESH = Duration.ofSeconds(30);
 
 	private static final Duration MAX_STALENESS = Duration.ofMinutes(15);
+
+	/** The age up to which a credential is served with no version check: four fifths of the interval. */
+	private static final Duration CHECK_AHEAD = Duration.ofSeconds(24);
 
 	private final CountingStore store = new CountingStore();
 
@@ -40,10 +44,87 @@ class CredentialCacheTests {
 	void servesFromMemoryWithinTheRefreshInterval() {
 		this.store.put(this.key, TestSids.authToken());
 		RegionalCredential first = this.cache.get(this.key).block();
-		this.clock.advance(REFRESH.minusSeconds(1));
+		this.clock.advance(CHECK_AHEAD);
 		assertThat(this.cache.get(this.key).block()).isSameAs(first);
 		assertThat(this.store.reads.get()).isEqualTo(1);
 		assertThat(this.store.versionChecks.get()).isZero();
+	}
+
+	@Test
+	void aCallerInTheIntervalsLastFifthStartsTheVersionCheckWithoutWaitingForIt() {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential first = this.cache.get(this.key).block();
+		this.store.gate = new CountDownLatch(1);
+		this.clock.advance(CHECK_AHEAD.plusSeconds(1));
+		assertThat(this.cache.get(this.key).block(Duration.ofSeconds(2))).as("answered while Vault is asked")
+			.isSameAs(first);
+		assertThat(this.cache.get(this.key).block(Duration.ofSeconds(2))).isSameAs(first);
+		this.store.gate.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.cache.maxAge().isZero());
+		this.clock.advance(CHECK_AHEAD);
+		assertThat(this.cache.get(this.key).block()).as("confirmed by the check started ahead").isSameAs(first);
+		assertThat(this.store.versionChecks.get()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aRotationFoundByACheckStartedAheadIsServedToTheCallersAfterIt() {
+		this.store.put(this.key, TestSids.authToken());
+		this.cache.get(this.key).block();
+		String rotated = TestSids.authToken();
+		this.store.put(this.key, rotated);
+		this.clock.advance(CHECK_AHEAD.plusSeconds(1));
+		assertThat(this.cache.get(this.key).block().version()).as("the check runs in the background").isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.cache.get(this.key).block().version() == 2);
+		assertThat(this.cache.get(this.key).block().secret().reveal()).isEqualTo(rotated);
+		assertThat(this.store.versionChecks.get()).isEqualTo(1);
+		assertThat(this.store.reads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void callersAfterTheIntervalWaitForACheckStartedAheadThatHasNotAnswered() throws Exception {
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential first = this.cache.get(this.key).block();
+		this.store.gate = new CountDownLatch(1);
+		this.clock.advance(CHECK_AHEAD.plusSeconds(1));
+		this.cache.get(this.key).block();
+		this.clock.advance(REFRESH);
+		List<CompletableFuture<RegionalCredential>> callers = IntStream.range(0, 4)
+			.mapToObj(i -> this.cache.get(this.key).toFuture())
+			.toList();
+		assertThat(callers).noneMatch(CompletableFuture::isDone);
+		this.store.gate.countDown();
+		for (CompletableFuture<RegionalCredential> caller : callers) {
+			assertThat(caller.get(10, TimeUnit.SECONDS)).isSameAs(first);
+		}
+		assertThat(this.store.versionChecks.get()).as("the one started ahead").isEqualTo(1);
+	}
+
+	@Test
+	void aCheckStartedAheadWhileVaultIsDownLeavesTheCredentialToBeCheckedAgain() {
+		List<CacheObserver.Refresh> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CredentialCache observed = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock,
+				new CacheObserver() {
+
+					@Override
+					public void refreshed(Refresh outcome) {
+						outcomes.add(outcome);
+					}
+
+				});
+		this.store.put(this.key, TestSids.authToken());
+		RegionalCredential good = observed.get(this.key).block();
+		this.store.down = true;
+		this.clock.advance(CHECK_AHEAD.plusSeconds(1));
+		assertThat(observed.get(this.key).block()).isSameAs(good);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !outcomes.isEmpty());
+		assertThat(outcomes).containsExactly(CacheObserver.Refresh.SERVED_STALE);
+		assertThat(observed.maxAge()).as("not confirmed").isEqualTo(CHECK_AHEAD.plusSeconds(1));
+		this.store.down = false;
+		this.clock.advance(REFRESH);
+		assertThat(observed.get(this.key).block()).isSameAs(good);
+		assertThat(outcomes).containsExactly(CacheObserver.Refresh.SERVED_STALE, CacheObserver.Refresh.UNCHANGED);
+		assertThat(observed.maxAge()).isZero();
 	}
 
 	@Test
