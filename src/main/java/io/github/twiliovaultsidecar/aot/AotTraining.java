@@ -56,6 +56,14 @@ public final class AotTraining {
 
 	private static final int CONCURRENCY = 16;
 
+	/**
+	 * The credential's refresh interval during training: short, so the version checks a running
+	 * service makes every 30 s (in the background, started by a request) happen many times here and
+	 * their branches and types are in the recorded profiles too. Left out, the JIT compiles the request
+	 * path without them, and each of the first checks in production sends it back to be compiled again.
+	 */
+	static final Duration REFRESH_INTERVAL = Duration.ofMillis(100);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private AotTraining() {
@@ -71,7 +79,8 @@ public final class AotTraining {
 
 	/**
 	 * Starts the stand-in and the service, sends {@code requests} proxied requests (three of four list
-	 * messages, one creates one) and the probes a kubelet and Prometheus send, then stops both.
+	 * messages, one creates one; the last one after a pause of one refresh interval) and the probes a
+	 * kubelet and Prometheus send, then stops both.
 	 * @param requests at least 1
 	 * @return what was sent and what the stand-in saw
 	 */
@@ -87,11 +96,15 @@ public final class AotTraining {
 				"--server.port=0", "--sidecar.mode=local", "--spring.cloud.vault.authentication=TOKEN",
 				"--sidecar.vault.mount=" + LAYOUT.mount(), "--sidecar.vault.prefix=" + LAYOUT.prefix(),
 				"--spring.cloud.vault.uri=" + base, "--spring.cloud.vault.token=aot-training",
-				"--sidecar.twilio.upstream-override=" + base)) {
+				"--sidecar.twilio.upstream-override=" + base,
+				"--sidecar.vault.refresh-interval=" + REFRESH_INTERVAL.toMillis() + "ms")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			HttpClient client = HttpClient.create(connections).baseUrl("http://127.0.0.1:" + port);
-			int answered = Flux.range(0, requests)
+			// The last request waits out the refresh interval, so at least one version check is
+			// waited for; those started ahead run during the burst once it outlasts four fifths of it.
+			int answered = Flux.range(0, requests - 1)
 				.flatMap(i -> send(client, i), CONCURRENCY)
+				.concatWith(Mono.delay(REFRESH_INTERVAL).then(send(client, requests - 1)))
 				.filter(status -> status >= 200 && status < 300)
 				.count()
 				.block(Duration.ofMinutes(5))
@@ -102,7 +115,8 @@ public final class AotTraining {
 				.count()
 				.block(Duration.ofMinutes(1))
 				.intValue();
-			return new Report(requests, answered, probes == 3, standIn.vaultReads.get(), standIn.signedUpstream.get());
+			return new Report(requests, answered, probes == 3, standIn.vaultReads.get(), standIn.versionChecks.get(),
+					standIn.signedUpstream.get());
 		}
 		finally {
 			connections.disposeLater().block(Duration.ofSeconds(10));
@@ -135,9 +149,11 @@ public final class AotTraining {
 	 * @param answered of those, answered with a 2xx
 	 * @param probesAnswered whether the readiness, liveness and Prometheus endpoints answered 200
 	 * @param vaultReads credential reads the Vault stand-in answered
+	 * @param versionChecks version checks (metadata reads) the Vault stand-in answered
 	 * @param signedUpstream requests that reached the Twilio stand-in signed with the training credential
 	 */
-	public record Report(int requests, int answered, boolean probesAnswered, int vaultReads, int signedUpstream) {
+	public record Report(int requests, int answered, boolean probesAnswered, int vaultReads, int versionChecks,
+			int signedUpstream) {
 
 		/** @return whether every proxied request and every probe was answered */
 		public boolean allAnswered() {
@@ -154,6 +170,8 @@ public final class AotTraining {
 		private final String basic;
 
 		final AtomicInteger vaultReads = new AtomicInteger();
+
+		final AtomicInteger versionChecks = new AtomicInteger();
 
 		final AtomicInteger signedUpstream = new AtomicInteger();
 
@@ -185,6 +203,7 @@ public final class AotTraining {
 								"destroyed", false))));
 			}
 			if (path.equals("/v1/" + LAYOUT.metadataPath(KEY.relativePath()))) {
+				this.versionChecks.incrementAndGet();
 				return json(response, HttpResponseStatus.OK, Map.of("data", Map.of("current_version", 1,
 						"versions", Map.of("1", Map.of("deletion_time", "", "destroyed", false)))));
 			}

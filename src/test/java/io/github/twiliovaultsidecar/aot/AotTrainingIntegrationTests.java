@@ -20,14 +20,15 @@ class AotTrainingIntegrationTests {
 		assertThat(report.answered()).isEqualTo(40);
 		assertThat(report.signedUpstream()).isEqualTo(40);
 		assertThat(report.vaultReads()).as("the first burst shares one read").isEqualTo(1);
+		assertThat(report.versionChecks()).as("the last request comes after the refresh interval").isPositive();
 		assertThat(report.probesAnswered()).isTrue();
 		assertThat(report.allAnswered()).isTrue();
 	}
 
 	@Test
 	void aRunWithARequestUnansweredIsNotAllAnswered() {
-		assertThat(new AotTraining.Report(40, 39, true, 1, 39).allAnswered()).isFalse();
-		assertThat(new AotTraining.Report(40, 40, false, 1, 40).allAnswered()).isFalse();
+		assertThat(new AotTraining.Report(40, 39, true, 1, 1, 39).allAnswered()).isFalse();
+		assertThat(new AotTraining.Report(40, 40, false, 1, 1, 40).allAnswered()).isFalse();
 	}
 
 	@Test
