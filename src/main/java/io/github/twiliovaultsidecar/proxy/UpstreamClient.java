@@ -27,6 +27,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.support.Netty4HeadersAdapter;
 
 import io.github.twiliovaultsidecar.SidecarException;
 
@@ -106,7 +107,9 @@ public final class UpstreamClient implements SmartLifecycle, AutoCloseable {
 	 * Sends one request and hands the response to {@code handler}, which must consume or release its
 	 * body; when the handler fails or is cancelled first, the body is released here.
 	 * @param host the Twilio hostname, for the URL and in errors
-	 * @param headers writes the complete request headers, {@code Host} included
+	 * @param headers sets the request headers, {@code Host} included, over the defaults Reactor Netty
+	 * already put there (its {@code Host} from the URL among them): {@code set} or {@code putAll}, not
+	 * {@code add}
 	 * @param firstByteTimeout longest wait for the response headers
 	 * @return what {@code handler} returns; a failure before the response headers arrived becomes an
 	 * {@link UpstreamFailure}
@@ -118,9 +121,13 @@ public final class UpstreamClient implements SmartLifecycle, AutoCloseable {
 			Span span = this.tracing.upstream(context, method, host);
 			long sent = System.nanoTime();
 			return lane(context.getOrDefault(EventLoop.class, null)).connector.connect(method, uri(host, pathAndQuery), request -> {
-				headers.accept(request.getHeaders());
-				this.tracing.inject(context, span, request.getHeaders());
-				request.<HttpClientRequest>getNativeRequest().responseTimeout(firstByteTimeout);
+				HttpClientRequest nativeRequest = request.getNativeRequest();
+				// Written into Reactor Netty's own headers: the request's HttpHeaders are a separate map
+				// that Spring copies into them, header by header, when the request is sent.
+				HttpHeaders outgoing = new HttpHeaders(new Netty4HeadersAdapter(nativeRequest.requestHeaders()));
+				headers.accept(outgoing);
+				this.tracing.inject(context, span, outgoing);
+				nativeRequest.responseTimeout(firstByteTimeout);
 				return request.writeWith(body);
 			}).onErrorMap(ex -> {
 				Throwable failure = (ex instanceof SidecarException) ? ex : UpstreamFailure.classify(host, ex);

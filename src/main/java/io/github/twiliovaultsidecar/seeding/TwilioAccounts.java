@@ -128,7 +128,7 @@ final class TwilioAccounts {
 		headers.set(HttpHeaders.AUTHORIZATION, authorization);
 		headers.setAccept(List.of(MediaType.APPLICATION_JSON));
 		return this.upstream
-			.exchange(HttpMethod.GET, host.hostName(), pathAndQuery, out -> out.addAll(headers), Flux.empty(), VERIFY_TIMEOUT,
+			.exchange(HttpMethod.GET, host.hostName(), pathAndQuery, out -> out.putAll(headers), Flux.empty(), VERIFY_TIMEOUT,
 					(ClientHttpResponse response) -> {
 						int status = response.getStatusCode().value();
 						if (status / 100 != 2) {

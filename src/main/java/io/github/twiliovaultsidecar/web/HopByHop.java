@@ -33,16 +33,20 @@ public final class HopByHop {
 	}
 
 	/**
-	 * Adds the headers {@link #without} keeps to {@code into}, e.g. a request or response about to
-	 * be sent, without an intermediate copy.
+	 * Sets the headers {@link #without} keeps on {@code into}, e.g. a request or response about to
+	 * be sent, without an intermediate copy. A header kept replaces what {@code into} already holds
+	 * under its name (an HTTP client's defaults, such as its {@code User-Agent}).
 	 * @param headers headers as received, not changed
 	 * @param alsoDropped more header names to leave out; a set from {@link #caseInsensitive(List)}, or empty
-	 * @param into where the kept headers are added
+	 * @param into where the kept headers are set
 	 */
 	public static void copy(HttpHeaders headers, Set<String> alsoDropped, HttpHeaders into) {
 		Set<String> listed = connectionListed(headers);
 		headers.forEach((name, values) -> {
 			if (!HEADERS.contains(name) && !alsoDropped.contains(name) && !listed.contains(name)) {
+				if (into.containsHeader(name)) {
+					into.remove(name);
+				}
 				into.addAll(name, values);
 			}
 		});

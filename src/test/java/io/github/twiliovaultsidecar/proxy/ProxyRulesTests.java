@@ -2,11 +2,13 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.util.Set;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 
 import io.github.twiliovaultsidecar.twilio.InvalidTwilioInputException;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
@@ -135,6 +137,21 @@ class ProxyRulesTests {
 		assertThat(out.containsHeader("X-Also-Dropped")).isFalse();
 		assertThat(out.containsHeader("Connection")).isFalse();
 		assertThat(out.getFirst("X-Kept")).isEqualTo("3");
+	}
+
+	@Test
+	void theCallersHeadersReplaceTheClientsDefaultsInsteadOfJoiningThem() {
+		HttpHeaders out = new HttpHeaders(new Netty4HeadersAdapter(new DefaultHttpHeaders()));
+		out.set("Host", "127.0.0.1:8443");
+		out.set("User-Agent", "ReactorNetty/dev");
+		out.set("Accept", "*/*");
+		HeaderRules.upstreamRequest(headers("User-Agent", "twilio-java/10", "accept", "application/json", "X-Kept", "1",
+				"X-Kept", "2"), "api.dublin.ie1.twilio.com", "Basic signed", out);
+		assertThat(out.get("Host")).containsExactly("api.dublin.ie1.twilio.com");
+		assertThat(out.get("User-Agent")).containsExactly("twilio-java/10");
+		assertThat(out.get("Accept")).containsExactly("application/json");
+		assertThat(out.get("X-Kept")).containsExactly("1", "2");
+		assertThat(out.get("Authorization")).containsExactly("Basic signed");
 	}
 
 	@Test
