@@ -79,7 +79,7 @@ public final class AotTraining {
 
 	/**
 	 * Starts the stand-in and the service, sends {@code requests} proxied requests (three of four list
-	 * messages, one creates one; the last one after a pause of one refresh interval) and the probes a
+	 * messages, one creates one; the last one after a pause of two refresh intervals) and the probes a
 	 * kubelet and Prometheus send, then stops both.
 	 * @param requests at least 1
 	 * @return what was sent and what the stand-in saw
@@ -100,11 +100,12 @@ public final class AotTraining {
 				"--sidecar.vault.refresh-interval=" + REFRESH_INTERVAL.toMillis() + "ms")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			HttpClient client = HttpClient.create(connections).baseUrl("http://127.0.0.1:" + port);
-			// The last request waits out the refresh interval, so at least one version check is
-			// waited for; those started ahead run during the burst once it outlasts four fifths of it.
+			// The last request comes two refresh intervals after the burst, so (from two requests on)
+			// it waits for a version check; the checks started ahead run during the burst once it
+			// outlasts four fifths of an interval.
 			int answered = Flux.range(0, requests - 1)
 				.flatMap(i -> send(client, i), CONCURRENCY)
-				.concatWith(Mono.delay(REFRESH_INTERVAL).then(send(client, requests - 1)))
+				.concatWith(Mono.delay(REFRESH_INTERVAL.multipliedBy(2)).then(send(client, requests - 1)))
 				.filter(status -> status >= 200 && status < 300)
 				.count()
 				.block(Duration.ofMinutes(5))

@@ -85,7 +85,7 @@ class ObservabilityConfiguration {
 			this.misses = cacheRequests(registry, "miss");
 			for (Refresh outcome : Refresh.values()) {
 				this.refreshes.put(outcome, Counter.builder(SidecarMeters.CACHE_REFRESHES)
-					.description("Checks of a cached credential against Vault after the refresh interval")
+					.description("Checks of a cached credential against Vault, from the last fifth of its refresh interval on")
 					.tag("result", outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'))
 					.register(registry));
 			}

@@ -27,7 +27,8 @@ public interface CacheObserver {
 	}
 
 	/**
-	 * A cached credential older than the refresh interval was checked with Vault.
+	 * A cached credential was checked with Vault: in the background from the last fifth of its refresh
+	 * interval on, or with callers waiting once the interval has passed.
 	 * @param outcome what the check found
 	 */
 	default void refreshed(Refresh outcome) {

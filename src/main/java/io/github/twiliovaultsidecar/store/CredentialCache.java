@@ -120,7 +120,8 @@ public final class CredentialCache {
 	/**
 	 * Starts a refresh nobody waits for. What it finds reaches later callers through the cache; a
 	 * failure is left to the callers after the interval, which wait for a check of their own and get
-	 * its error (the observer has seen the outcome either way).
+	 * its error (the observer has seen the outcome either way). It runs in no caller's context, so its
+	 * Vault call is a trace of its own, not part of the request that started it.
 	 */
 	private void checkInBackground(CredentialKey key) {
 		refreshing(key).subscribe(null, failure -> {
