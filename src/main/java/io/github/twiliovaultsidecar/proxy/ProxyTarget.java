@@ -1,5 +1,6 @@
 package io.github.twiliovaultsidecar.proxy;
 
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 
@@ -74,7 +75,8 @@ record ProxyTarget(TwilioHost host, String path, String query) {
 				throw ProxyException.badPath("the " + part + " holds a control, space or non-ASCII character");
 			}
 			if (c == '%') {
-				if (i + 2 >= value.length() || !isHex(value.charAt(i + 1)) || !isHex(value.charAt(i + 2))) {
+				if (i + 2 >= value.length() || !HexFormat.isHexDigit(value.charAt(i + 1))
+						|| !HexFormat.isHexDigit(value.charAt(i + 2))) {
 					throw ProxyException.badPath("the " + part + " holds a malformed percent-encoding");
 				}
 				if (value.charAt(i + 1) == '0' || value.charAt(i + 1) == '1' || (value.charAt(i + 1) == '7'
@@ -83,10 +85,6 @@ record ProxyTarget(TwilioHost host, String path, String query) {
 				}
 			}
 		}
-	}
-
-	private static boolean isHex(char c) {
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 	}
 
 	/** @return path and query as sent upstream */

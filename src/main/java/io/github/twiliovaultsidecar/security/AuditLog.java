@@ -3,6 +3,7 @@ package io.github.twiliovaultsidecar.security;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,15 +79,11 @@ public final class AuditLog {
 		}
 		int end = start + SID_LENGTH;
 		for (int i = start + 2; i < end; i++) {
-			if (!isHex(path.charAt(i))) {
+			if (!HexFormat.isHexDigit(path.charAt(i))) {
 				return false;
 			}
 		}
-		return end == path.length() || !isHex(path.charAt(end));
-	}
-
-	private static boolean isHex(char c) {
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		return end == path.length() || !HexFormat.isHexDigit(path.charAt(end));
 	}
 
 	private static boolean isCapital(char c) {
