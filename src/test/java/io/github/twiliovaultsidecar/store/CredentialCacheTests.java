@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +38,12 @@ class CredentialCacheTests {
 	private final MutableClock clock = MutableClock.startingNow();
 
 	private final CredentialCache cache = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock);
+
+	private final RecordingObserver observer = new RecordingObserver();
+
+	/** The same cache as {@link #cache} would be, reporting to {@link #observer}. */
+	private final CredentialCache observed = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock,
+			this.observer);
 
 	private final CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
 
@@ -103,16 +110,8 @@ class CredentialCacheTests {
 
 	@Test
 	void aCheckStartedAheadWhileVaultIsDownLeavesTheCredentialToBeCheckedAgain() {
-		List<CacheObserver.Refresh> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
-		CredentialCache observed = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock,
-				new CacheObserver() {
-
-					@Override
-					public void refreshed(Refresh outcome) {
-						outcomes.add(outcome);
-					}
-
-				});
+		List<CacheObserver.Refresh> outcomes = this.observer.refreshes;
+		CredentialCache observed = this.observed;
 		this.store.put(this.key, TestSids.authToken());
 		RegionalCredential good = observed.get(this.key).block();
 		this.store.down = true;
@@ -155,26 +154,8 @@ class CredentialCacheTests {
 
 	@Test
 	void tellsItsObserverAboutMissesHitsAndRefreshOutcomes() {
-		List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-		CacheObserver observer = new CacheObserver() {
-
-			@Override
-			public void hit() {
-				seen.add("hit");
-			}
-
-			@Override
-			public void miss() {
-				seen.add("miss");
-			}
-
-			@Override
-			public void refreshed(Refresh outcome) {
-				seen.add(outcome.name());
-			}
-
-		};
-		CredentialCache observed = new CredentialCache(this.store, REFRESH, MAX_STALENESS, this.clock, observer);
+		List<String> seen = this.observer.seen;
+		CredentialCache observed = this.observed;
 		this.store.put(this.key, TestSids.authToken());
 		observed.get(this.key).block();
 		observed.get(this.key).block();
@@ -530,6 +511,31 @@ class CredentialCacheTests {
 		@Override
 		public Optional<EntryMetadata> metadata(StoredPath path) {
 			return Optional.empty();
+		}
+
+	}
+
+	/** Records what the cache reports: every hit, miss and refresh outcome by name, and the outcomes apart. */
+	private static final class RecordingObserver implements CacheObserver {
+
+		final List<String> seen = new CopyOnWriteArrayList<>();
+
+		final List<Refresh> refreshes = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void hit() {
+			this.seen.add("hit");
+		}
+
+		@Override
+		public void miss() {
+			this.seen.add("miss");
+		}
+
+		@Override
+		public void refreshed(Refresh outcome) {
+			this.seen.add(outcome.name());
+			this.refreshes.add(outcome);
 		}
 
 	}
