@@ -35,7 +35,7 @@ class ObservabilityConfiguration {
 
 	/**
 	 * Vault calls observed under their own name. Spring Cloud Vault's own customizer (excluded in
-	 * application.yml) names them {@code http.client.requests}, where the Prometheus registry drops
+	 * application.properties) names them {@code http.client.requests}, where the Prometheus registry drops
 	 * them because the upstream WebClient already registered that name with other tag keys.
 	 */
 	@Bean

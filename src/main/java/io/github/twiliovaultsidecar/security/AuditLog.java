@@ -15,7 +15,7 @@ import io.github.twiliovaultsidecar.observability.SidecarMeters;
 
 /**
  * The audit trail: one JSON object per proxied call, denial and admin action on the {@value #LOGGER}
- * logger, starting with its {@code time} (UTC) and {@code event}. {@code logback-spring.xml} writes
+ * logger, starting with its {@code time} (UTC) and {@code event}. {@link MaskedLoggingSystem} writes
  * these lines as they are, one per line, on their own console appender. Paths are logged as templates
  * with SIDs masked ({@code /Accounts/{AC}/Messages/{SM}.json}); no token, header value or body is
  * ever logged.

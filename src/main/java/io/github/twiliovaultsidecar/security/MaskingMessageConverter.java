@@ -3,7 +3,7 @@ package io.github.twiliovaultsidecar.security;
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 
-/** Logback's {@code %m} with {@link SecretMasking} applied. Registered in {@code logback-spring.xml}. */
+/** Logback's {@code %m} with {@link SecretMasking} applied. Registered by {@link MaskedLoggingSystem}. */
 public final class MaskingMessageConverter extends MessageConverter {
 
 	@Override

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.Yaml;
 
@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The Helm chart in {@code helm/twilio-vault-sidecar}, linted and rendered by Helm itself (embedded
  * through helm-java) for its defaults and every file in {@code examples/}, and read back as
  * Kubernetes objects. Ports and probe paths are checked against the service's own
- * {@code application.yml}, not against numbers repeated here.
+ * {@code application.properties}, not against numbers repeated here.
  */
 class HelmChartTests {
 
@@ -67,10 +67,9 @@ class HelmChartTests {
 	private static String actuatorBasePath;
 
 	@BeforeAll
-	static void readServiceConfiguration() {
-		YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-		yaml.setResources(new FileSystemResource("src/main/resources/application.yml"));
-		Properties properties = yaml.getObject();
+	static void readServiceConfiguration() throws IOException {
+		Properties properties = PropertiesLoaderUtils
+			.loadProperties(new FileSystemResource("src/main/resources/application.properties"));
 		serverPort = Integer.parseInt(properties.getProperty("server.port", "8080"));
 		actuatorBasePath = properties.getProperty("management.endpoints.web.base-path", "/actuator");
 		assertThat(properties.getProperty("management.server.port"))

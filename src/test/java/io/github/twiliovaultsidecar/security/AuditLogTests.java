@@ -1,17 +1,9 @@
 package io.github.twiliovaultsidecar.security;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,32 +54,6 @@ class AuditLogTests {
 		assertThat(events.get(2).get("who").asString()).as("still through the secret mask")
 			.isEqualTo("token-" + SecretMasking.MASK);
 		assertThat(String.join("\n", lines)).doesNotContain(token);
-	}
-
-	@Test
-	void theShippedLoggingConfigurationWritesAuditLinesAsTheyAreMaskedAndOnlyOnce() throws Exception {
-		String account = TestSids.accountSid();
-		String token = TestSids.authToken();
-		SecretMasking.register(token, account);
-		LoggerContext context = new LoggerContext();
-		try {
-			JoranConfigurator configurator = new JoranConfigurator();
-			configurator.setContext(context);
-			configurator.doConfigure(AuditLogTests.class.getResource("/logback-spring.xml"));
-			Logger audit = context.getLogger(AuditLog.LOGGER);
-			assertThat(audit.isAdditive()).as("not repeated with the console prefix").isFalse();
-			assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE")).isNotNull();
-			@SuppressWarnings("unchecked")
-			OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) audit.getAppender("AUDIT");
-			String message = "{\"time\":\"2026-11-28T16:41:10.789Z\",\"event\":\"admin\",\"who\":\"token-" + token + "\"}";
-			LoggingEvent event = new LoggingEvent(Logger.class.getName(), audit, Level.INFO, message, null, null);
-			assertThat(new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8)).isEqualTo(
-					"{\"time\":\"2026-11-28T16:41:10.789Z\",\"event\":\"admin\",\"who\":\"token-" + SecretMasking.MASK
-							+ "\"}" + System.lineSeparator());
-		}
-		finally {
-			context.stop();
-		}
 	}
 
 }

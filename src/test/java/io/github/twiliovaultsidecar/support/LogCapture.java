@@ -17,9 +17,9 @@ import io.github.twiliovaultsidecar.security.AuditLog;
 /**
  * Keeps every log line as it would really be written: an appender on the root logger that formats
  * events with the same pattern as the configured console appender, in the same Logback context, so
- * the secret-masking conversion rules of {@code logback-test.xml} (the same as
- * {@code logback-spring.xml}) apply. The audit logger, which writes only to its own appender, is
- * captured too, with that appender's pattern. Attach it after the Spring context started: Spring Boot
+ * the secret-masking conversion rules of {@code logback-test.xml} (the same as the service's
+ * {@link io.github.twiliovaultsidecar.security.MaskedLoggingSystem}) apply. The audit logger, which
+ * writes only to its own appender, is captured too, with that appender's pattern. Attach it after the Spring context started: Spring Boot
  * resets logging while it starts.
  */
 public final class LogCapture implements AutoCloseable {

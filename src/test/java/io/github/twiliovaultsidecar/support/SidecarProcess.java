@@ -1,5 +1,6 @@
 package io.github.twiliovaultsidecar.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,17 +12,25 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.github.twiliovaultsidecar.SidecarApplication;
 
 /**
- * The service in its own JVM (for tests that need JVM flags such as a small heap), started from the
- * test classpath on a free 127.0.0.1 port and stopped by {@link #close()}.
+ * The service in its own JVM (for tests that need JVM flags such as a small heap, or the service's
+ * own class path), started from the test classpath on a free 127.0.0.1 port and stopped by
+ * {@link #close()}. The test classpath's Apache HttpClient is left out: the Twilio SDK brings it to
+ * the tests, but the service's jar has none (pom.xml), so Spring Vault runs on Reactor Netty there,
+ * and here too.
  */
 public final class SidecarProcess implements AutoCloseable {
+
+	/** Jars on the test classpath only, which would change the Vault client Spring Vault picks. */
+	private static final List<String> TEST_ONLY_JARS = List.of("httpclient5-", "httpcore5-");
 
 	private final Process process;
 
@@ -49,7 +58,7 @@ public final class SidecarProcess implements AutoCloseable {
 		command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmFlags);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(serviceClassPath());
 		command.add(SidecarApplication.class.getName());
 		command.add("--server.port=" + port);
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
@@ -58,6 +67,12 @@ public final class SidecarProcess implements AutoCloseable {
 		SidecarProcess started = new SidecarProcess(process, port, log);
 		started.awaitHealth();
 		return started;
+	}
+
+	private static String serviceClassPath() {
+		return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter(entry -> TEST_ONLY_JARS.stream().noneMatch(Paths.get(entry).getFileName().toString()::startsWith))
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	private void awaitHealth() throws IOException {
