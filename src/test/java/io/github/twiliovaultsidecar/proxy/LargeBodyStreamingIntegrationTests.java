@@ -49,20 +49,13 @@ class LargeBodyStreamingIntegrationTests {
 		new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""))
 			.write(CredentialKey.of(account, "ie1"), Map.of("auth_token", token), Map.of(), 0);
 		twilio.authToken(account, "ie1", token);
-		sidecar = SidecarProcess.start(List.of("-Xmx128m"),
-				Map.of("spring.cloud.vault.uri", vault.address(), "spring.cloud.vault.token", vault.rootToken(),
-						"sidecar.twilio.upstream-override", twilio.baseUrl(), "sidecar.proxy.max-request-body",
-						"64MB"));
+		sidecar = SidecarProcess.start(List.of("-Xmx128m"), vault, twilio,
+				Map.of("sidecar.proxy.max-request-body", "64MB"));
 	}
 
 	@AfterAll
-	static void stop() {
-		if (sidecar != null) {
-			sidecar.close();
-		}
-		if (twilio != null) {
-			twilio.close();
-		}
+	static void stop() throws Exception {
+		SidecarProcess.closeAll(sidecar, twilio);
 	}
 
 	@Test

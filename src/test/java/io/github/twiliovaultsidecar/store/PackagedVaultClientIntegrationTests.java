@@ -44,19 +44,12 @@ class PackagedVaultClientIntegrationTests {
 		vault = server;
 		twilio = TwilioStandIn.start();
 		vault.enableKv2("twilio");
-		sidecar = SidecarProcess.start(List.of("-Xmx128m"),
-				Map.of("spring.cloud.vault.uri", vault.address(), "spring.cloud.vault.token", vault.rootToken(),
-						"sidecar.twilio.upstream-override", twilio.baseUrl()));
+		sidecar = SidecarProcess.start(List.of("-Xmx128m"), vault, twilio, Map.of());
 	}
 
 	@AfterAll
-	static void stop() {
-		if (sidecar != null) {
-			sidecar.close();
-		}
-		if (twilio != null) {
-			twilio.close();
-		}
+	static void stop() throws Exception {
+		SidecarProcess.closeAll(sidecar, twilio);
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,28 @@ public final class SidecarProcess implements AutoCloseable {
 		SidecarProcess started = new SidecarProcess(process, port, log);
 		started.awaitHealth();
 		return started;
+	}
+
+	/**
+	 * Starts the service against the run's Vault (with its root token) and a Twilio stand-in.
+	 * @param properties more Spring properties, e.g. a larger body limit
+	 */
+	public static SidecarProcess start(List<String> jvmFlags, VaultServer vault, TwilioStandIn twilio,
+			Map<String, String> properties) throws IOException {
+		Map<String, String> all = new LinkedHashMap<>(properties);
+		all.put("spring.cloud.vault.uri", vault.address());
+		all.put("spring.cloud.vault.token", vault.rootToken());
+		all.put("sidecar.twilio.upstream-override", twilio.baseUrl());
+		return start(jvmFlags, all);
+	}
+
+	/** Closes each of {@code started} that is not {@code null}, for an {@code @AfterAll}. */
+	public static void closeAll(AutoCloseable... started) throws Exception {
+		for (AutoCloseable each : started) {
+			if (each != null) {
+				each.close();
+			}
+		}
 	}
 
 	private static String serviceClassPath() {
