@@ -13,6 +13,8 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.async.ByteArrayFeeder;
 import tools.jackson.core.json.JsonFactory;
 
+import org.springframework.core.io.buffer.DataBuffer;
+
 /**
  * Rewrites one JSON document chunk by chunk, replacing the value of every property named in
  * {@link #FIELDS} (at any depth, whatever its type) with {@value #REDACTED}. It holds at most one
@@ -50,32 +52,44 @@ final class JsonRedactor {
 	 * backslash spells its property names literally, so one in which no quote closes a name of
 	 * {@link #FIELDS} holds none of them and passes unchanged, its length included; a backslash (a
 	 * name could be spelled with escapes) always means rewriting.
-	 * @param document a complete JSON document
+	 * @param document a complete JSON document: the buffer's readable bytes, read in place (its read
+	 * position is not moved)
 	 * @return {@code false} only when the document certainly holds no redacted field
 	 */
-	static boolean mayNameAField(byte[] document) {
-		for (int i = 0; i < document.length; i++) {
-			byte b = document[i];
-			if (b == '\\' || (b == '"' && endsWithAFieldName(document, i))) {
+	static boolean mayNameAField(DataBuffer document) {
+		int start = document.readPosition();
+		int end = document.writePosition();
+		for (int i = start; i < end; i++) {
+			byte b = document.getByte(i);
+			if (b == '\\' || (b == '"' && endsWithAFieldName(document, start, i))) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	private static boolean endsWithAFieldName(byte[] document, int quote) {
-		if (quote == 0) {
+	private static boolean endsWithAFieldName(DataBuffer document, int start, int quote) {
+		if (quote == start) {
 			return false;
 		}
-		byte last = document[quote - 1];
+		byte last = document.getByte(quote - 1);
 		for (byte[] name : FIELD_NAMES) {
 			// the last byte first: most quotes close a value or another name, and this keeps them cheap
-			if (last == name[name.length - 1] && quote >= name.length
-					&& Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
+			if (last == name[name.length - 1] && quote - start >= name.length
+					&& holdsAt(document, quote - name.length, name)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	private static boolean holdsAt(DataBuffer document, int index, byte[] name) {
+		for (int i = 0; i < name.length; i++) {
+			if (document.getByte(index + i) != name[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** @return the rewritten document */

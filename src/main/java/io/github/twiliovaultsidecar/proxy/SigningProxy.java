@@ -200,8 +200,8 @@ final class SigningProxy {
 									response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
 									remaining(call), body.replayable());
 							return wait.isPresent() ? retry(call, credential, body, attempt, wait.get())
-									: relayBytes(call.response, response, isJson(response.getHeaders().getContentType()), bytes,
-											credential.version());
+									: relayWhole(call.response, response, isJson(response.getHeaders().getContentType()),
+											call.response.bufferFactory().wrap(bytes), credential.version());
 						});
 					}
 					Optional<Duration> wait = this.retries.afterResponse(method, status, Optional.empty(),
@@ -272,15 +272,21 @@ final class SigningProxy {
 		return bytes;
 	}
 
-	private Mono<Void> relayBytes(ServerHttpResponse out, ClientHttpResponse response, boolean json, byte[] bytes,
+	/**
+	 * Relays a body read whole. It goes out as it came, the buffer itself, unless it is JSON that may
+	 * name a redacted field; then it is rewritten and its length set again.
+	 * @param body released here or by the write
+	 */
+	private Mono<Void> relayWhole(ServerHttpResponse out, ClientHttpResponse response, boolean json, DataBuffer body,
 			long version) {
-		byte[] relayed = (json && JsonRedactor.mayNameAField(bytes)) ? JsonRedactor.redact(bytes) : bytes;
+		boolean rewritten = json && JsonRedactor.mayNameAField(body);
+		DataBuffer relayed = rewritten ? out.bufferFactory().wrap(JsonRedactor.redact(bytes(body))) : body;
 		out.setStatusCode(response.getStatusCode());
-		HeaderRules.callerResponse(response.getHeaders(), relayed != bytes, version, out.getHeaders());
-		if (relayed != bytes) {
-			out.getHeaders().setContentLength(relayed.length);
+		HeaderRules.callerResponse(response.getHeaders(), rewritten, version, out.getHeaders());
+		if (rewritten) {
+			out.getHeaders().setContentLength(relayed.readableByteCount());
 		}
-		return out.writeWith(Mono.just(out.bufferFactory().wrap(relayed)));
+		return out.writeWith(Mono.just(relayed));
 	}
 
 	/**
@@ -298,9 +304,8 @@ final class SigningProxy {
 		long length = upstreamHeaders.getContentLength();
 		if (json && length >= 0 && length <= this.properties.replayLimit().toBytes()) {
 			return DataBufferUtils.join(response.getBody(), (int) length + 1)
-				.map(SigningProxy::bytes)
-				.defaultIfEmpty(new byte[0])
-				.flatMap(bytes -> relayBytes(out, response, true, bytes, version));
+				.switchIfEmpty(Mono.fromSupplier(() -> out.bufferFactory().allocateBuffer(0)))
+				.flatMap(whole -> relayWhole(out, response, true, whole, version));
 		}
 		out.setStatusCode(response.getStatusCode());
 		HeaderRules.callerResponse(upstreamHeaders, json, version, out.getHeaders());

@@ -9,6 +9,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +58,7 @@ class JsonRedactorTests {
 				String name = (escaped < 0) ? field : field.substring(0, escaped)
 						+ String.format("\\u%04x", (int) field.charAt(escaped)) + field.substring(escaped + 1);
 				byte[] document = ("{\"sid\":\"AC1\", \"" + name + "\" : \"hidden-value\"}").getBytes(StandardCharsets.UTF_8);
-				assertThat(JsonRedactor.mayNameAField(document)).as(name).isTrue();
+				assertThat(mayNameAField(document)).as(name).isTrue();
 				assertThat(new String(JsonRedactor.redact(document), StandardCharsets.UTF_8)).as(name)
 					.doesNotContain("hidden-value")
 					.contains("[redacted]");
@@ -68,25 +71,39 @@ class JsonRedactorTests {
 		String page = ACCOUNT_PAGE.replace("auth_token\":", "token_hint\":").replace("\"secret\":", "\"other\":")
 			.replace("auth_token in a value", "a token in a value");
 		byte[] document = page.getBytes(StandardCharsets.UTF_8);
-		assertThat(JsonRedactor.mayNameAField(document)).isFalse();
+		assertThat(mayNameAField(document)).isFalse();
 		assertThat(JSON.readTree(JsonRedactor.redact(document))).isEqualTo(JSON.readTree(document));
-		assertThat(JsonRedactor.mayNameAField("{\"note\":\"a \\\"quoted\\\" word\"}".getBytes(StandardCharsets.UTF_8)))
+		assertThat(mayNameAField("{\"note\":\"a \\\"quoted\\\" word\"}".getBytes(StandardCharsets.UTF_8)))
 			.as("any backslash").isTrue();
 	}
 
 	@Test
 	void aFieldNameIsFoundAtEitherEndOfTheBytesAndAQuoteAloneIsNot() {
 		for (String field : JsonRedactor.FIELDS) {
-			assertThat(JsonRedactor.mayNameAField((field + "\"").getBytes(StandardCharsets.US_ASCII))).as(field).isTrue();
-			assertThat(JsonRedactor.mayNameAField(("{\"a\":1,\"" + field + "\"").getBytes(StandardCharsets.US_ASCII)))
+			assertThat(mayNameAField((field + "\"").getBytes(StandardCharsets.US_ASCII))).as(field).isTrue();
+			assertThat(mayNameAField(("{\"a\":1,\"" + field + "\"").getBytes(StandardCharsets.US_ASCII)))
 				.as(field)
 				.isTrue();
 			String shorter = field.substring(0, field.length() - 1);
-			assertThat(JsonRedactor.mayNameAField(("{\"" + shorter + "\":1}").getBytes(StandardCharsets.US_ASCII)))
+			assertThat(mayNameAField(("{\"" + shorter + "\":1}").getBytes(StandardCharsets.US_ASCII)))
 				.as(shorter)
 				.isFalse();
 		}
-		assertThat(JsonRedactor.mayNameAField("\"".getBytes(StandardCharsets.US_ASCII))).isFalse();
+		assertThat(mayNameAField("\"".getBytes(StandardCharsets.US_ASCII))).isFalse();
+	}
+
+	/**
+	 * The check on a buffer whose readable bytes are {@code document}, behind bytes already read that
+	 * end with a field name: only the readable bytes count, and reading them leaves the buffer as it was.
+	 */
+	private static boolean mayNameAField(byte[] document) {
+		byte[] alreadyRead = "{\"auth_token\"".getBytes(StandardCharsets.US_ASCII);
+		DataBuffer buffer = DefaultDataBufferFactory.sharedInstance.allocateBuffer(alreadyRead.length + document.length);
+		buffer.write(alreadyRead).write(document).readPosition(alreadyRead.length);
+		boolean may = JsonRedactor.mayNameAField(buffer);
+		assertThat(buffer.readPosition()).isEqualTo(alreadyRead.length);
+		assertThat(buffer.readableByteCount()).isEqualTo(document.length);
+		return may;
 	}
 
 	@Test
