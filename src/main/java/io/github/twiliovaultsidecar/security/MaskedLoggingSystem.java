@@ -43,7 +43,7 @@ import org.springframework.util.ClassUtils;
 public class MaskedLoggingSystem extends LogbackLoggingSystem {
 
 	/** The audit trail's appender: JSON lines as they are, still masked. */
-	static final String AUDIT_APPENDER = "AUDIT";
+	private static final String AUDIT_APPENDER = "AUDIT";
 
 	/** Spring Boot's pattern words for the message and for stack traces, all masked. */
 	private static final Map<String, Supplier<DynamicConverter<?>>> MASKED_WORDS = Map.of("m",
@@ -66,7 +66,7 @@ public class MaskedLoggingSystem extends LogbackLoggingSystem {
 	 * context has its appenders; the appenders' encoders are started again with the masking words.
 	 * @param context a started Logback context
 	 */
-	static void mask(LoggerContext context) {
+	private static void mask(LoggerContext context) {
 		registerMaskedWords(context);
 		Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
 		for (Iterator<Appender<ILoggingEvent>> appenders = root.iteratorForAppenders(); appenders.hasNext();) {
