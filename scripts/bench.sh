@@ -25,7 +25,8 @@
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
 # BENCH_SKIP_BUILD=1 (use the jar already in target/).
 # The sidecar runs with the options the README recommends for a sidecar container:
-#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000, MALLOC_ARENA_MAX=2
+#   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000
+#   -Djdk.reflect.useNativeAccessorOnly=true, MALLOC_ARENA_MAX=2
 # Start-up is measured twice: the plain `java -jar` and the way it is run for the load: the extracted
 # jar with an AOT cache on JDK 25+ (as the image runs it), else with a class-data-sharing archive.
 # Quick run: BENCH_THROUGHPUT_SECONDS=5 BENCH_LATENCY_SECONDS=5 BENCH_WARMUP_SECONDS=5 make bench
@@ -168,7 +169,7 @@ wait_http "$VAULT_ADDR/v1/sys/health" 20 "${pids[-1]}"
   edge=dublin >/dev/null
 
 # --- the sidecar ------------------------------------------------------------------------------------
-read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000}"
+read -r -a jvm_opts <<< "${BENCH_JVM_OPTS:--Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000 -Djdk.reflect.useNativeAccessorOnly=true}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 java_version="$("$JAVA" -version 2>&1 | head -n1)"
 export TWILIO_UPSTREAM_OVERRIDE="http://127.0.0.1:$UPSTREAM_PORT"
