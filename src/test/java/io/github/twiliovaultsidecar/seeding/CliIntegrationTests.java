@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,6 +42,10 @@ class CliIntegrationTests {
 	SeedingVault vault;
 
 	String account;
+
+	/** The CLI's standard output and error, one pair of files per run, removed after each test. */
+	@TempDir
+	Path outputs;
 
 	@BeforeEach
 	void setUp(VaultServer server) {
@@ -150,8 +155,8 @@ class CliIntegrationTests {
 		command.add(SidecarApplication.class.getName());
 		command.addAll(List.of(args));
 		command.add("--sidecar.twilio.upstream-override=" + twilio.baseUrl());
-		Path out = Files.createTempFile("sidecar-cli", ".out");
-		Path err = Files.createTempFile("sidecar-cli", ".err");
+		Path out = Files.createTempFile(this.outputs, "sidecar-cli", ".out");
+		Path err = Files.createTempFile(this.outputs, "sidecar-cli", ".err");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
 		builder.environment().put("VAULT_ADDR", this.server.address());
 		builder.environment().put("VAULT_TOKEN", vaultToken);
