@@ -48,48 +48,69 @@ final class JsonRedactor {
 	private int skipDepth;
 
 	/**
+	 * The largest copy {@link #mayNameAField(DataBuffer)} keeps for its thread (an event loop) to use
+	 * again; a larger document gets a copy of its own.
+	 */
+	static final int KEPT_COPY_BYTES = 64 * 1024;
+
+	private static final ThreadLocal<byte[]> COPY = ThreadLocal.withInitial(() -> new byte[8192]);
+
+	/**
 	 * Whether a whole document may need rewriting, in one pass over its bytes. A document with no
 	 * backslash spells its property names literally, so one in which no quote closes a name of
 	 * {@link #FIELDS} holds none of them and passes unchanged, its length included; a backslash (a
 	 * name could be spelled with escapes) always means rewriting.
-	 * @param document a complete JSON document: the buffer's readable bytes, read in place (its read
-	 * position is not moved)
+	 * <p>
+	 * The buffer's bytes are copied in one go into an array its thread keeps, and read there: read one
+	 * by one through the buffer, each byte paid Netty's and Spring's checks, about 9 % of the event
+	 * loops' time in the benchmark. The copy is zeroed when the document may name a field, so a
+	 * token never stays in it.
+	 * @param document a complete JSON document: the buffer's readable bytes (its read position is not moved)
 	 * @return {@code false} only when the document certainly holds no redacted field
 	 */
 	static boolean mayNameAField(DataBuffer document) {
+		int length = document.readableByteCount();
+		byte[] copy = COPY.get();
+		if (copy.length < length) {
+			copy = new byte[length];
+			if (length <= KEPT_COPY_BYTES) {
+				COPY.set(copy);
+			}
+		}
 		int start = document.readPosition();
-		int end = document.writePosition();
-		for (int i = start; i < end; i++) {
-			byte b = document.getByte(i);
-			if (b == '\\' || (b == '"' && endsWithAFieldName(document, start, i))) {
+		document.read(copy, 0, length);
+		document.readPosition(start);
+		boolean may = mayNameAField(copy, length);
+		if (may) {
+			// the kept copy never holds a token after the check
+			Arrays.fill(copy, 0, length, (byte) 0);
+		}
+		return may;
+	}
+
+	private static boolean mayNameAField(byte[] document, int length) {
+		for (int i = 0; i < length; i++) {
+			byte b = document[i];
+			if (b == '\\' || (b == '"' && endsWithAFieldName(document, i))) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	private static boolean endsWithAFieldName(DataBuffer document, int start, int quote) {
-		if (quote == start) {
+	private static boolean endsWithAFieldName(byte[] document, int quote) {
+		if (quote == 0) {
 			return false;
 		}
-		byte last = document.getByte(quote - 1);
+		byte last = document[quote - 1];
 		for (byte[] name : FIELD_NAMES) {
 			// the last byte first: most quotes close a value or another name, and this keeps them cheap
-			if (last == name[name.length - 1] && quote - start >= name.length
-					&& holdsAt(document, quote - name.length, name)) {
+			if (last == name[name.length - 1] && quote >= name.length
+					&& Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private static boolean holdsAt(DataBuffer document, int index, byte[] name) {
-		for (int i = 0; i < name.length; i++) {
-			if (document.getByte(index + i) != name[i]) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	/** @return the rewritten document */

@@ -92,6 +92,18 @@ class JsonRedactorTests {
 		assertThat(mayNameAField("\"".getBytes(StandardCharsets.US_ASCII))).isFalse();
 	}
 
+	@Test
+	void documentsOfEverySizeAreCheckedWholeOneAfterAnotherOnTheSameThread() {
+		for (int size : new int[] { 100, 8192, 8193, JsonRedactor.KEPT_COPY_BYTES, JsonRedactor.KEPT_COPY_BYTES + 1, 200_000 }) {
+			String filler = "{\"note\":\"" + "x".repeat(size) + "\"";
+			assertThat(mayNameAField((filler + ",\"secret\":1}").getBytes(StandardCharsets.US_ASCII))).as("%d, last field", size)
+				.isTrue();
+			assertThat(mayNameAField((filler + "}").getBytes(StandardCharsets.US_ASCII))).as("%d, none", size).isFalse();
+			// a shorter document after a longer one: only its own bytes count, not what the longer left
+			assertThat(mayNameAField("{\"sid\":\"AC1\"}".getBytes(StandardCharsets.US_ASCII))).as("after %d", size).isFalse();
+		}
+	}
+
 	/**
 	 * The check on a buffer whose readable bytes are {@code document}, behind bytes already read that
 	 * end with a field name: only the readable bytes count, and reading them leaves the buffer as it was.
