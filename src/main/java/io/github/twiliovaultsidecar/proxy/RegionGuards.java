@@ -2,6 +2,8 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -14,6 +16,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * One Resilience4j circuit breaker and one bulkhead per regional host, so a failing or slow region
  * cannot use up the capacity other regions need. A 5xx answer, a connect failure and a timeout count
  * as failures; any other answer (4xx included) as a success. Time comes from the injected clock.
+ * <p>
+ * Each host's breaker and bulkhead are kept here once created: the registries' own lookup builds
+ * the entry's tags again on every call (about 2 % of the event loops' time in the benchmark). The
+ * registries still hold every one of them, for their meters.
  */
 final class RegionGuards {
 
@@ -22,6 +28,10 @@ final class RegionGuards {
 	private final BulkheadRegistry bulkheads;
 
 	private final Duration waitInOpen;
+
+	private final Map<String, CircuitBreaker> breakerByHost = new ConcurrentHashMap<>();
+
+	private final Map<String, Bulkhead> bulkheadByHost = new ConcurrentHashMap<>();
 
 	RegionGuards(ResilienceProperties properties, Clock clock) {
 		ResilienceProperties.Breaker breaker = properties.breaker();
@@ -42,12 +52,14 @@ final class RegionGuards {
 
 	/** @return the breaker for a host, created on first use */
 	CircuitBreaker breaker(String host) {
-		return this.breakers.circuitBreaker(host);
+		CircuitBreaker breaker = this.breakerByHost.get(host);
+		return (breaker != null) ? breaker : this.breakerByHost.computeIfAbsent(host, this.breakers::circuitBreaker);
 	}
 
 	/** @return the bulkhead for a host, created on first use */
 	Bulkhead bulkhead(String host) {
-		return this.bulkheads.bulkhead(host);
+		Bulkhead bulkhead = this.bulkheadByHost.get(host);
+		return (bulkhead != null) ? bulkhead : this.bulkheadByHost.computeIfAbsent(host, this.bulkheads::bulkhead);
 	}
 
 	/** @return how long an open breaker stays open, for {@code Retry-After} */
