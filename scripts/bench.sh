@@ -9,8 +9,8 @@
 #   - the floor: scripts/BareProxy.java, a proxy on Reactor Netty alone (no Spring, no Vault, no rules)
 #     with the sidecar's JVM options, for what any proxy built like the sidecar costs on this machine,
 # then measures, in one run:
-#   1. maximum throughput (fixed connections) direct, through nginx and through the sidecar;
-#   2. latency p50/p90/p99 at a fixed rate for all three, and what each proxy adds over direct;
+#   1. maximum throughput (fixed connections) direct, through nginx, the sidecar and the floor;
+#   2. latency p50/p90/p99 at a fixed rate for all four, and what each proxy adds over direct;
 #   3. the sidecar's CPU seconds per 1,000 requests and peak RSS during (2), and the floor's and
 #      nginx's CPU seconds per 1,000 requests in the same rounds;
 #   4. the sidecar's time from process start to readiness UP (median of three starts).

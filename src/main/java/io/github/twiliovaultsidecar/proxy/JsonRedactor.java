@@ -35,6 +35,14 @@ final class JsonRedactor {
 		.map(name -> name.getBytes(StandardCharsets.US_ASCII))
 		.toArray(byte[][]::new);
 
+	/**
+	 * The largest copy {@link #mayNameAField(DataBuffer)} keeps for its thread (an event loop) to use
+	 * again; a larger document gets a copy of its own.
+	 */
+	static final int KEPT_COPY_BYTES = 64 * 1024;
+
+	private static final ThreadLocal<byte[]> COPY = ThreadLocal.withInitial(() -> new byte[8192]);
+
 	private final JsonParser parser = FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty());
 
 	private final ByteArrayFeeder feeder = (ByteArrayFeeder) this.parser.nonBlockingInputFeeder();
@@ -46,14 +54,6 @@ final class JsonRedactor {
 	private boolean redactNextValue;
 
 	private int skipDepth;
-
-	/**
-	 * The largest copy {@link #mayNameAField(DataBuffer)} keeps for its thread (an event loop) to use
-	 * again; a larger document gets a copy of its own.
-	 */
-	static final int KEPT_COPY_BYTES = 64 * 1024;
-
-	private static final ThreadLocal<byte[]> COPY = ThreadLocal.withInitial(() -> new byte[8192]);
 
 	/**
 	 * Whether a whole document may need rewriting, in one pass over its bytes. A document with no
