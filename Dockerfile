@@ -46,8 +46,9 @@ EXPOSE 8080
 # `jvm.options`) adds to these, e.g. `-XX:-TieredCompilation` where memory counts more than the first
 # seconds after a start. Reflected methods and constructors are called through JNI rather than a
 # method handle built for each on its first call: Spring calls hundreds of them once each while it
-# starts (about 0.2 s less to readiness on a 2-core machine, README item 16), and nothing on the proxy
-# path calls one.
+# starts (about 0.2 s less to readiness on a 2-core machine, README item 16). Nothing on the proxy
+# path calls one; the admin and webhook controllers make one such call per request, a little slower
+# through JNI.
 # The JDK reads that property before `main` runs, so it has to be set here, not by the service.
 ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-Xss512k", \
   "-XX:TrimNativeHeapInterval=2000", "-Djdk.reflect.useNativeAccessorOnly=true", "-Djava.io.tmpdir=/tmp", \

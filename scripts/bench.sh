@@ -226,16 +226,8 @@ log "sidecar ready after ${ready_runs[*]} ms (median ${ready_ms}; plain jar: ${r
 status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")"
 [[ "$status" == 200 ]] || { log "a request through the sidecar answered $status: $(head -c 300 "$OUT/first.json")"; exit 1; }
 
-# --- the floor: the same upstream through Reactor Netty alone ------------------------------------------
-FLOOR_PORT="$(free_port)"
-[[ -d "$OUT/app/lib" ]] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
-log "starting the floor (scripts/BareProxy.java, Reactor Netty alone) on 127.0.0.1:$FLOOR_PORT"
-"$JAVA" "${jvm_opts[@]}" -cp "$OUT/app/lib/*" scripts/BareProxy.java "$FLOOR_PORT" "http://127.0.0.1:$UPSTREAM_PORT" \
-  "$HOST" "Basic $basic" > "$OUT/floor.log" 2>&1 & pids+=($!)
-floor_pid=${pids[-1]}
-wait_http "http://127.0.0.1:$FLOOR_PORT$RESOURCE" 60 "$floor_pid" || { tail -n 20 "$OUT/floor.log" >&2; exit 1; }
-
 # --- load ------------------------------------------------------------------------------------------
+FLOOR_PORT="$(free_port)"
 declare -A url=([direct]="http://127.0.0.1:$UPSTREAM_PORT$RESOURCE" [nginx]="http://127.0.0.1:$NGINX_PORT$RESOURCE"
   [sidecar]="http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE" [floor]="http://127.0.0.1:$FLOOR_PORT$RESOURCE")
 attack() { # name, phase, vegeta attack options... ; keeps the results as $phase-$name-N.bin (N: one more each call)
@@ -268,6 +260,14 @@ tree_ticks() { # a process and its children (nginx: master and workers)
 log "cold: the sidecar at $RATE requests/s for ${COLD_SECONDS}s right after readiness"
 attack sidecar cold -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${COLD_SECONDS}s"
 rm -f "$OUT"/cold-*.bin
+# The floor: the same upstream through Reactor Netty alone. Started only now, so that its start (a
+# JVM compiling scripts/BareProxy.java) does not fall into the sidecar's first seconds measured above.
+[[ -d "$OUT/app/lib" ]] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
+log "starting the floor (scripts/BareProxy.java, Reactor Netty alone) on 127.0.0.1:$FLOOR_PORT"
+"$JAVA" "${jvm_opts[@]}" -cp "$OUT/app/lib/*" scripts/BareProxy.java "$FLOOR_PORT" "http://127.0.0.1:$UPSTREAM_PORT" \
+  "$HOST" "Basic $basic" > "$OUT/floor.log" 2>&1 & pids+=($!)
+floor_pid=${pids[-1]}
+wait_http "http://127.0.0.1:$FLOOR_PORT$RESOURCE" 60 "$floor_pid" || { tail -n 20 "$OUT/floor.log" >&2; exit 1; }
 for name in sidecar floor; do
   log "warming the $name up for ${WARMUP_SECONDS}s"
   attack "$name" warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \

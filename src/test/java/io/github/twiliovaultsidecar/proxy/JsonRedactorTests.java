@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -99,9 +100,37 @@ class JsonRedactorTests {
 			assertThat(mayNameAField((filler + ",\"secret\":1}").getBytes(StandardCharsets.US_ASCII))).as("%d, last field", size)
 				.isTrue();
 			assertThat(mayNameAField((filler + "}").getBytes(StandardCharsets.US_ASCII))).as("%d, none", size).isFalse();
-			// a shorter document after a longer one: only its own bytes count, not what the longer left
-			assertThat(mayNameAField("{\"sid\":\"AC1\"}".getBytes(StandardCharsets.US_ASCII))).as("after %d", size).isFalse();
 		}
+	}
+
+	@Test
+	void aDocumentIsCheckedOnItsOwnBytesNotOnWhatTheThreadsCopyHeldBefore() throws Exception {
+		mayNameAField("{\"sid\":\"AC1\"}".getBytes(StandardCharsets.US_ASCII));
+		byte[] copy = keptCopy();
+		byte[] stale = "\"auth_token\"\\".repeat(copy.length / 14).getBytes(StandardCharsets.US_ASCII);
+		System.arraycopy(stale, 0, copy, 0, stale.length);
+		assertThat(mayNameAField("{\"sid\":\"AC1\"}".getBytes(StandardCharsets.US_ASCII))).isFalse();
+		assertThat(mayNameAField("{\"a\":\"\"}".getBytes(StandardCharsets.US_ASCII))).isFalse();
+	}
+
+	@Test
+	void theThreadsCopyHoldsNoTokenAfterADocumentThatMayNameAField() throws Exception {
+		String token = "0123456789abcdef0123456789abcdef";
+		assertThat(mayNameAField(("{\"sid\":\"AC1\",\"auth_token\":\"" + token + "\"}").getBytes(StandardCharsets.US_ASCII)))
+			.isTrue();
+		assertThat(keptCopy()).containsOnly((byte) 0);
+		assertThat(mayNameAField(("{\"note\":\"a \\\"quoted\\\" " + token + "\"}").getBytes(StandardCharsets.US_ASCII)))
+			.as("a backslash")
+			.isTrue();
+		assertThat(keptCopy()).containsOnly((byte) 0);
+	}
+
+	/** @return this thread's copy that {@link JsonRedactor#mayNameAField(DataBuffer)} scans and keeps */
+	@SuppressWarnings("unchecked")
+	private static byte[] keptCopy() throws ReflectiveOperationException {
+		Field field = JsonRedactor.class.getDeclaredField("COPY");
+		field.setAccessible(true);
+		return ((ThreadLocal<byte[]>) field.get(null)).get();
 	}
 
 	/**
