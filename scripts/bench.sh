@@ -8,15 +8,17 @@
 #   - the sidecar jar (-Xmx128m) with TWILIO_UPSTREAM_OVERRIDE pointing at the upstream, and
 #   - the floor: scripts/BareProxy.java, a proxy on Reactor Netty alone (no Spring, no Vault, no rules)
 #     with the sidecar's JVM options, for what any proxy built like the sidecar costs on this machine,
+#   - the Netty floor: scripts/NettyProxy.java, a proxy on Netty alone (no Reactor Netty either, one
+#     upstream connection per caller connection), for what any proxy on the JVM costs on this machine,
 # then measures, in one run:
-#   1. maximum throughput (fixed connections) direct, through nginx, the sidecar and the floor;
-#   2. latency p50/p90/p99 at a fixed rate for all four, and what each proxy adds over direct;
-#   3. the sidecar's CPU seconds per 1,000 requests and peak RSS during (2), and the floor's and
+#   1. maximum throughput (fixed connections) direct, through nginx, the sidecar and the two floors;
+#   2. latency p50/p90/p99 at a fixed rate for all five, and what each proxy adds over direct;
+#   3. the sidecar's CPU seconds per 1,000 requests and peak RSS during (2), and the floors' and
 #      nginx's CPU seconds per 1,000 requests in the same rounds;
 #   4. the sidecar's time from process start to readiness UP (median of three starts).
 # Prints one table and writes target/bench/results.json. Every process it starts is stopped on exit.
 #
-# The throughput and latency phases are split into rounds in which direct, nginx, the sidecar and the floor take
+# The throughput and latency phases are split into rounds in which direct, nginx, the sidecar and the floors take
 # turns (a burst of load from elsewhere then falls on all of them); percentiles are over all rounds.
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THROUGHPUT_SECONDS (20), BENCH_RATE (1000),
 # BENCH_LATENCY_SECONDS (20), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (30; the JIT needs it on a small machine),
@@ -227,9 +229,11 @@ status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDE
 [[ "$status" == 200 ]] || { log "a request through the sidecar answered $status: $(head -c 300 "$OUT/first.json")"; exit 1; }
 
 # --- load ------------------------------------------------------------------------------------------
-FLOOR_PORT="$(free_port)"
+FLOOR_PORT="$(free_port)"; NETTY_PORT="$(free_port)"
 declare -A url=([direct]="http://127.0.0.1:$UPSTREAM_PORT$RESOURCE" [nginx]="http://127.0.0.1:$NGINX_PORT$RESOURCE"
-  [sidecar]="http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE" [floor]="http://127.0.0.1:$FLOOR_PORT$RESOURCE")
+  [sidecar]="http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE" [floor]="http://127.0.0.1:$FLOOR_PORT$RESOURCE"
+  [netty]="http://127.0.0.1:$NETTY_PORT$RESOURCE")
+targets=(direct nginx sidecar floor netty)
 attack() { # name, phase, vegeta attack options... ; keeps the results as $phase-$name-N.bin (N: one more each call)
   local name=$1 phase=$2 n=1; shift 2
   while [[ -e "$OUT/$phase-$name-$n.bin" ]]; do n=$((n + 1)); done
@@ -260,25 +264,30 @@ tree_ticks() { # a process and its children (nginx: master and workers)
 log "cold: the sidecar at $RATE requests/s for ${COLD_SECONDS}s right after readiness"
 attack sidecar cold -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${COLD_SECONDS}s"
 rm -f "$OUT"/cold-*.bin
-# The floor: the same upstream through Reactor Netty alone. Started only now, so that its start (a
-# JVM compiling scripts/BareProxy.java) does not fall into the sidecar's first seconds measured above.
+# The floors: the same upstream through Reactor Netty alone and through Netty alone. Started only now,
+# so that their start (JVMs compiling the scripts) does not fall into the sidecar's first seconds above.
 [[ -d "$OUT/app/lib" ]] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
 log "starting the floor (scripts/BareProxy.java, Reactor Netty alone) on 127.0.0.1:$FLOOR_PORT"
 "$JAVA" "${jvm_opts[@]}" -cp "$OUT/app/lib/*" scripts/BareProxy.java "$FLOOR_PORT" "http://127.0.0.1:$UPSTREAM_PORT" \
   "$HOST" "Basic $basic" > "$OUT/floor.log" 2>&1 & pids+=($!)
 floor_pid=${pids[-1]}
 wait_http "http://127.0.0.1:$FLOOR_PORT$RESOURCE" 60 "$floor_pid" || { tail -n 20 "$OUT/floor.log" >&2; exit 1; }
-for name in sidecar floor; do
+log "starting the Netty floor (scripts/NettyProxy.java, Netty alone) on 127.0.0.1:$NETTY_PORT"
+"$JAVA" "${jvm_opts[@]}" -cp "$OUT/app/lib/*" scripts/NettyProxy.java "$NETTY_PORT" 127.0.0.1 "$UPSTREAM_PORT" \
+  "$HOST" "Basic $basic" > "$OUT/netty.log" 2>&1 & pids+=($!)
+netty_pid=${pids[-1]}
+wait_http "http://127.0.0.1:$NETTY_PORT$RESOURCE" 60 "$netty_pid" || { tail -n 20 "$OUT/netty.log" >&2; exit 1; }
+for name in sidecar floor netty; do
   log "warming the $name up for ${WARMUP_SECONDS}s"
   attack "$name" warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
     -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${WARMUP_SECONDS}s"
 done
 rm -f "$OUT"/warmup-*
-# The four targets take turns, round after round, so that a burst of load from elsewhere on a shared
-# machine falls on all four instead of on whichever phase happened to be running.
+# The five targets take turns, round after round, so that a burst of load from elsewhere on a shared
+# machine falls on all five instead of on whichever phase happened to be running.
 throughput_round=$(( (THROUGHPUT_SECONDS + ROUNDS - 1) / ROUNDS )); latency_round=$(( (LATENCY_SECONDS + ROUNDS - 1) / ROUNDS ))
 for round in $(seq "$ROUNDS"); do
-  for name in direct nginx sidecar floor; do
+  for name in "${targets[@]}"; do
     log "throughput: $name, $CONNECTIONS connections, ${throughput_round}s (round $round of $ROUNDS)"
     attack "$name" throughput -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
       -connections="$CONNECTIONS" -max-connections="$CONNECTIONS" -duration="${throughput_round}s"
@@ -292,20 +301,24 @@ thread_ticks "$sidecar_pid" > "$OUT/threads-settle-before.txt"; settle_before="$
 attack sidecar settle -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${SETTLE_SECONDS}s"
 thread_ticks "$sidecar_pid" > "$OUT/threads-settle-after.txt"
 echo "$settle_before $(cpu_ticks "$sidecar_pid")" > "$OUT/settle-ticks.txt"
-log "settling: the floor at $RATE requests/s for ${SETTLE_SECONDS}s"
-attack floor settle -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${SETTLE_SECONDS}s"
+for name in floor netty; do
+  log "settling: the $name floor at $RATE requests/s for ${SETTLE_SECONDS}s"
+  attack "$name" settle -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${SETTLE_SECONDS}s"
+done
 rm -f "$OUT"/settle-*.bin
 echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
-sidecar_ticks=0; nginx_ticks=0; floor_ticks=0
+sidecar_ticks=0; nginx_ticks=0; floor_ticks=0; netty_ticks=0
 for round in $(seq "$ROUNDS"); do
-  for name in direct nginx sidecar floor; do
+  for name in "${targets[@]}"; do
     log "latency: $name at $RATE requests/s, ${latency_round}s (round $round of $ROUNDS)"
     [[ "$name" == sidecar ]] && { before="$(cpu_ticks "$sidecar_pid")"; thread_ticks "$sidecar_pid" > "$OUT/threads-before-$round.txt"; }
     [[ "$name" == nginx ]] && before="$(tree_ticks "$proxy_nginx_pid")"
     [[ "$name" == floor ]] && before="$(cpu_ticks "$floor_pid")"
+    [[ "$name" == netty ]] && before="$(cpu_ticks "$netty_pid")"
     attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${latency_round}s"
     [[ "$name" == nginx ]] && nginx_ticks=$((nginx_ticks + $(tree_ticks "$proxy_nginx_pid") - before))
     [[ "$name" == floor ]] && floor_ticks=$((floor_ticks + $(cpu_ticks "$floor_pid") - before))
+    [[ "$name" == netty ]] && netty_ticks=$((netty_ticks + $(cpu_ticks "$netty_pid") - before))
     if [[ "$name" == sidecar ]]; then
       sidecar_ticks=$((sidecar_ticks + $(cpu_ticks "$sidecar_pid") - before))
       thread_ticks "$sidecar_pid" > "$OUT/threads-after-$round.txt"
@@ -315,7 +328,7 @@ done
 hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
-for name in direct nginx sidecar floor; do report throughput "$name"; report latency "$name"; done
+for name in "${targets[@]}"; do report throughput "$name"; report latency "$name"; done
 ticks_before=0; ticks_after=$sidecar_ticks; nginx_ticks_before=0; nginx_ticks_after=$nginx_ticks
 [[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
 
@@ -323,13 +336,13 @@ ticks_before=0; ticks_after=$sidecar_ticks; nginx_ticks_before=0; nginx_ticks_af
 python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
   "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
-  "$WARMUP_SECONDS" "$rss_anon_kb" "$nginx_ticks_before" "$nginx_ticks_after" "${ready_runs[*]}" "$floor_ticks" <<'PY'
+  "$WARMUP_SECONDS" "$rss_anon_kb" "$nginx_ticks_before" "$nginx_ticks_after" "${ready_runs[*]}" "$floor_ticks" "$netty_ticks" <<'PY'
 import datetime, json, os, platform, sys
 (out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
- rss_anon, n0, n1, ready_runs, floor_ticks) = sys.argv[1:]
+ rss_anon, n0, n1, ready_runs, floor_ticks, netty_ticks) = sys.argv[1:]
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
-names = ["direct", "nginx", "sidecar", "floor"]
+names = ["direct", "nginx", "sidecar", "floor", "netty"]
 import glob
 def rounds(phase, name):
     return [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, "%s-%s-*.json" % (phase, name))))]
@@ -358,7 +371,7 @@ for n in names:
 res["throughput"]["sidecar_over_nginx"] = round(res["throughput"]["sidecar"]["requests_per_second"]
                                                 / res["throughput"]["nginx"]["requests_per_second"], 3)
 added = {}
-for n in ("nginx", "sidecar", "floor"):
+for n in names[1:]:
     added[n] = {p: round(res["latency_ms"][n][p] - res["latency_ms"]["direct"][p], 3) for p in ("p50", "p90", "p99")}
 res["added_latency_ms"] = added
 cpu_s = (int(t1) - int(t0)) / int(clk)
@@ -401,8 +414,8 @@ res["sidecar"]["settling"] = {"seconds": round(st["duration"] / 1e9, 1),
                               "p50_ms": ms(st["latencies"]["50th"]), "p99_ms": ms(st["latencies"]["99th"])}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
                                                    / (load("latency", "nginx")["requests"] / 1000.0), 4)
-res["floor_cpu_seconds_per_1000_requests"] = round(int(floor_ticks) / int(clk)
-                                                   / (load("latency", "floor")["requests"] / 1000.0), 4)
+for n, ticks in (("floor", floor_ticks), ("netty", netty_ticks)):
+    res[n + "_cpu_seconds_per_1000_requests"] = round(int(ticks) / int(clk) / (load("latency", n)["requests"] / 1000.0), 4)
 res["throughput"]["sidecar_over_floor"] = round(res["throughput"]["sidecar"]["requests_per_second"]
                                                 / res["throughput"]["floor"]["requests_per_second"], 3)
 targets = {"throughput_vs_nginx": (res["throughput"]["sidecar_over_nginx"], ">=", 0.5),
@@ -437,6 +450,10 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           " sidecar/floor: CPU %.2fx, throughput %.2f"
           % (res["floor_cpu_seconds_per_1000_requests"], rate, s["cpu_seconds_per_1000_requests"]
              / max(res["floor_cpu_seconds_per_1000_requests"], 1e-9), res["throughput"]["sidecar_over_floor"]),
+          "Netty floor (Netty alone, scripts/NettyProxy.java) CPU: %.3f core-seconds per 1,000 requests at %s/s;"
+          " sidecar/Netty floor: CPU %.2fx"
+          % (res["netty_cpu_seconds_per_1000_requests"], rate, s["cpu_seconds_per_1000_requests"]
+             / max(res["netty_cpu_seconds_per_1000_requests"], 1e-9)),
           "sidecar ready (readiness UP) after %d ms (median of %s); plain java -jar: %d ms"
           % (s["ready_ms"], ", ".join(str(r) for r in s["ready_ms_each_start"]), s["ready_ms_plain_jar"]),
           "sidecar in its first %.0f s after readiness at %s/s (JIT still compiling): p50 %.3f ms, p99 %.3f ms, max %.1f ms"
