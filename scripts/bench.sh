@@ -307,6 +307,7 @@ for name in floor netty; do
 done
 rm -f "$OUT"/settle-*.bin
 echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
+head -n1 /proc/stat > "$OUT/machine-stat-before.txt"   # the machine's CPU time, for the share the hypervisor took
 sidecar_ticks=0; nginx_ticks=0; floor_ticks=0; netty_ticks=0
 for round in $(seq "$ROUNDS"); do
   for name in "${targets[@]}"; do
@@ -325,6 +326,7 @@ for round in $(seq "$ROUNDS"); do
     fi
   done
 done
+head -n1 /proc/stat > "$OUT/machine-stat-after.txt"
 hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
@@ -367,6 +369,7 @@ for n in names:
     l = load("latency", n)
     res["latency_ms"][n] = {"p50": ms(l["latencies"]["50th"]), "p90": ms(l["latencies"]["90th"]),
                             "p99": ms(l["latencies"]["99th"]), "max": ms(l["latencies"]["max"]),
+                            "p99_each_round": [ms(r["latencies"]["99th"]) for r in rounds("latency", n)],
                             "achieved_rate": round(per_second("latency", n), 1), "requests": l["requests"], "success": l["success"]}
 res["throughput"]["sidecar_over_nginx"] = round(res["throughput"]["sidecar"]["requests_per_second"]
                                                 / res["throughput"]["nginx"]["requests_per_second"], 3)
@@ -412,6 +415,11 @@ res["sidecar"]["settling"] = {"seconds": round(st["duration"] / 1e9, 1),
                                                                      / (st["requests"] / 1000.0), 4),
                               "cpu_seconds_per_1000_requests_by_thread": settle,
                               "p50_ms": ms(st["latencies"]["50th"]), "p99_ms": ms(st["latencies"]["99th"])}
+# /proc/stat's first line: user nice system idle iowait irq softirq steal ...; guest time is inside user
+stat = [[int(v) for v in open(os.path.join(out, "machine-stat-%s.txt" % w)).read().split()[1:9]] for w in ("before", "after")]
+spent = [b - a for a, b in zip(*stat)]
+res["machine"]["during_latency_rounds"] = {"busy_share": round(1 - (spent[3] + spent[4]) / max(sum(spent), 1), 3),
+                                           "steal_share": round(spent[7] / max(sum(spent), 1), 3)}
 res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
                                                    / (load("latency", "nginx")["requests"] / 1000.0), 4)
 for n, ticks in (("floor", floor_ticks), ("netty", netty_ticks)):
@@ -439,6 +447,11 @@ for n in names:
                  l["p50"], l["p90"], l["p99"], "-" if n == "direct" else "%+.3f" % a["p50"],
                  "-" if n == "direct" else "%+.3f" % a["p99"]))
 s = res["sidecar"]
+m = res["machine"]["during_latency_rounds"]
+lines += ["", "p99 ms in each round at %s/s: " % rate + "; ".join(
+              "%s %s" % (n, "/".join("%.2f" % v for v in res["latency_ms"][n]["p99_each_round"])) for n in names),
+          "machine during those rounds: %.0f%% of its CPU time busy, %.1f%% taken by the hypervisor (steal)"
+          % (100 * m["busy_share"], 100 * m["steal_share"])]
 lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over_nginx"],
           "sidecar CPU: %.3f core-seconds per 1,000 requests at %s/s; peak RSS %.1f MB during it"
           " (at the end %.1f MB, of which %.1f MB anonymous, the rest file-backed: jars, CDS archive)"
