@@ -4,6 +4,7 @@ import java.util.List;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -18,7 +19,8 @@ import reactor.netty.resources.LoopResources;
  *
  * <pre>java -cp 'lib/*' scripts/BareProxy.java PORT UPSTREAM_BASE_URL HOST AUTHORIZATION</pre>
  *
- * Listens on 127.0.0.1 only, until it is stopped.
+ * Listens on 127.0.0.1 only, until it is stopped; on a port the system picks when PORT is 0, and
+ * prints {@code listening on <port>} once it listens.
  */
 public final class BareProxy {
 
@@ -41,7 +43,7 @@ public final class BareProxy {
 				.runOn(loop)
 				.baseUrl(upstream));
 		}
-		HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle((request, response) -> {
+		DisposableServer server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle((request, response) -> {
 			HttpClient client = lanes.get(0);
 			for (int i = 0; i < laneLoops.size(); i++) {
 				if (laneLoops.get(i).inEventLoop()) {
@@ -57,7 +59,9 @@ public final class BareProxy {
 					.headers(answer.responseHeaders())
 					.send(body.retain()))
 				.then(Mono.<Void>empty());
-		}).bindNow().onDispose().block();
+		}).bindNow();
+		System.out.println("listening on " + server.port());
+		server.onDispose().block();
 	}
 
 }

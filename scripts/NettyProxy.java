@@ -1,3 +1,5 @@
+import java.net.InetSocketAddress;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,7 +35,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *
  * <pre>java -cp 'lib/*' scripts/NettyProxy.java PORT UPSTREAM_HOST UPSTREAM_PORT HOST AUTHORIZATION</pre>
  *
- * One event loop per CPU (at most 4), like the sidecar. Listens on 127.0.0.1 only, until it is stopped.
+ * One event loop per CPU (at most 4), like the sidecar. Listens on 127.0.0.1 only, until it is stopped;
+ * on a port the system picks when PORT is 0, and prints {@code listening on <port>} once it listens.
  */
 public final class NettyProxy {
 
@@ -52,7 +55,7 @@ public final class NettyProxy {
 		Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
 		EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), io);
 		Bootstrap upstream = new Bootstrap().channel(clientChannel).option(ChannelOption.TCP_NODELAY, true);
-		new ServerBootstrap().group(loops)
+		Channel server = new ServerBootstrap().group(loops)
 			.channel(serverChannel)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childHandler(new ChannelInitializer<SocketChannel>() {
@@ -64,9 +67,9 @@ public final class NettyProxy {
 			})
 			.bind("127.0.0.1", port)
 			.sync()
-			.channel()
-			.closeFuture()
-			.sync();
+			.channel();
+		System.out.println("listening on " + ((InetSocketAddress) server.localAddress()).getPort());
+		server.closeFuture().sync();
 	}
 
 	/** A caller's connection: its messages go to its own upstream connection, and the answers back. */
