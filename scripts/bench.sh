@@ -267,11 +267,13 @@ rm -f "$OUT"/cold-*.bin
 # They listen on a port the system picks and print it: a port found free before the load could by now
 # be the local end of one of the many connections the load opened.
 [[ -d "$OUT/app/lib" ]] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/app" >/dev/null
-start_floor() { # name, what it is, script, arguments after the port... ; sets url[name] and started_pid
+declare -A floor_pid=()
+start_floor() { # name, what it is, script, arguments after the port... ; sets url[name] and floor_pid[name]
   local name=$1 what=$2 script=$3 port="" deadline=$((SECONDS + 60)); shift 3
   log "starting the $what ($script) on 127.0.0.1"
   "$JAVA" "${jvm_opts[@]}" -cp "$OUT/app/lib/*" "$script" 0 "$@" > "$OUT/$name.log" 2>&1 & pids+=($!)
-  started_pid=${pids[-1]}
+  local started_pid=${pids[-1]}
+  floor_pid[$name]=$started_pid
   until port="$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$OUT/$name.log")" && [[ -n "$port" ]]; do
     if ! kill -0 "$started_pid" 2>/dev/null || ((SECONDS > deadline)); then
       log "the $what did not start"; tail -n 20 "$OUT/$name.log" >&2; exit 1
@@ -282,9 +284,7 @@ start_floor() { # name, what it is, script, arguments after the port... ; sets u
   wait_http "${url[$name]}" 10 "$started_pid" || { tail -n 20 "$OUT/$name.log" >&2; exit 1; }
 }
 start_floor floor "floor (Reactor Netty alone)" scripts/BareProxy.java "http://127.0.0.1:$UPSTREAM_PORT" "$HOST" "Basic $basic"
-floor_pid=$started_pid
 start_floor netty "Netty floor (Netty alone)" scripts/NettyProxy.java 127.0.0.1 "$UPSTREAM_PORT" "$HOST" "Basic $basic"
-netty_pid=$started_pid
 for name in sidecar floor netty; do
   log "warming the $name up for ${WARMUP_SECONDS}s"
   attack "$name" warmup -rate=0 -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" \
@@ -316,22 +316,22 @@ done
 rm -f "$OUT"/settle-*.bin
 echo 5 > "/proc/$sidecar_pid/clear_refs" 2>/dev/null || true   # restart the VmHWM peak
 head -n1 /proc/stat > "$OUT/machine-stat-before.txt"   # the machine's CPU time, for the share the hypervisor took
-sidecar_ticks=0; nginx_ticks=0; floor_ticks=0; netty_ticks=0
+target_ticks() { # name: CPU ticks so far of that proxy's processes (nginx: master and workers)
+  case $1 in
+    sidecar) cpu_ticks "$sidecar_pid" ;;
+    nginx) tree_ticks "$proxy_nginx_pid" ;;
+    *) cpu_ticks "${floor_pid[$1]}" ;;
+  esac
+}
+declare -A ticks=([sidecar]=0 [nginx]=0 [floor]=0 [netty]=0)
 for round in $(seq "$ROUNDS"); do
   for name in "${targets[@]}"; do
     log "latency: $name at $RATE requests/s, ${latency_round}s (round $round of $ROUNDS)"
-    [[ "$name" == sidecar ]] && { before="$(cpu_ticks "$sidecar_pid")"; thread_ticks "$sidecar_pid" > "$OUT/threads-before-$round.txt"; }
-    [[ "$name" == nginx ]] && before="$(tree_ticks "$proxy_nginx_pid")"
-    [[ "$name" == floor ]] && before="$(cpu_ticks "$floor_pid")"
-    [[ "$name" == netty ]] && before="$(cpu_ticks "$netty_pid")"
+    [[ "$name" == sidecar ]] && thread_ticks "$sidecar_pid" > "$OUT/threads-before-$round.txt"
+    [[ "$name" != direct ]] && before="$(target_ticks "$name")"
     attack "$name" latency -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${latency_round}s"
-    [[ "$name" == nginx ]] && nginx_ticks=$((nginx_ticks + $(tree_ticks "$proxy_nginx_pid") - before))
-    [[ "$name" == floor ]] && floor_ticks=$((floor_ticks + $(cpu_ticks "$floor_pid") - before))
-    [[ "$name" == netty ]] && netty_ticks=$((netty_ticks + $(cpu_ticks "$netty_pid") - before))
-    if [[ "$name" == sidecar ]]; then
-      sidecar_ticks=$((sidecar_ticks + $(cpu_ticks "$sidecar_pid") - before))
-      thread_ticks "$sidecar_pid" > "$OUT/threads-after-$round.txt"
-    fi
+    [[ "$name" != direct ]] && ticks[$name]=$((ticks[$name] + $(target_ticks "$name") - before))
+    if [[ "$name" == sidecar ]]; then thread_ticks "$sidecar_pid" > "$OUT/threads-after-$round.txt"; fi
   done
 done
 head -n1 /proc/stat > "$OUT/machine-stat-after.txt"
@@ -339,17 +339,16 @@ hwm_kb="$(awk '/VmHWM/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
 rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
 for name in "${targets[@]}"; do report throughput "$name"; report latency "$name"; done
-ticks_before=0; ticks_after=$sidecar_ticks; nginx_ticks_before=0; nginx_ticks_after=$nginx_ticks
 [[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
 
 # --- report ----------------------------------------------------------------------------------------
-python3 - "$OUT" "$(getconf CLK_TCK)" "$ticks_before" "$ticks_after" "$hwm_kb" "$rss_kb" "$ready_ms" \
+python3 - "$OUT" "$(getconf CLK_TCK)" "${ticks[sidecar]}" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
   "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
-  "$WARMUP_SECONDS" "$rss_anon_kb" "$nginx_ticks_before" "$nginx_ticks_after" "${ready_runs[*]}" "$floor_ticks" "$netty_ticks" <<'PY'
+  "$WARMUP_SECONDS" "$rss_anon_kb" "${ticks[nginx]}" "${ready_runs[*]}" "${ticks[floor]}" "${ticks[netty]}" <<'PY'
 import datetime, json, os, platform, sys
-(out, clk, t0, t1, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
- rss_anon, n0, n1, ready_runs, floor_ticks, netty_ticks) = sys.argv[1:]
+(out, clk, sidecar_ticks, hwm, rss, ready, java, conns, tsec, rate, lsec, body, nginx, ready_plain, mode, opts, warm,
+ rss_anon, nginx_ticks, ready_runs, floor_ticks, netty_ticks) = sys.argv[1:]
 def load(phase, name):
     return json.load(open(os.path.join(out, "%s-%s.json" % (phase, name))))
 names = ["direct", "nginx", "sidecar", "floor", "netty"]
@@ -385,7 +384,7 @@ added = {}
 for n in names[1:]:
     added[n] = {p: round(res["latency_ms"][n][p] - res["latency_ms"]["direct"][p], 3) for p in ("p50", "p90", "p99")}
 res["added_latency_ms"] = added
-cpu_s = (int(t1) - int(t0)) / int(clk)
+cpu_s = int(sidecar_ticks) / int(clk)
 reqs = load("latency", "sidecar")["requests"]
 res["sidecar"] = {"cpu_seconds_per_1000_requests": round(cpu_s / (reqs / 1000.0), 4),
                   "cpu_seconds": round(cpu_s, 2), "requests": reqs,
@@ -428,9 +427,7 @@ stat = [[int(v) for v in open(os.path.join(out, "machine-stat-%s.txt" % w)).read
 spent = [b - a for a, b in zip(*stat)]
 res["machine"]["during_latency_rounds"] = {"busy_share": round(1 - (spent[3] + spent[4]) / max(sum(spent), 1), 3),
                                            "steal_share": round(spent[7] / max(sum(spent), 1), 3)}
-res["nginx_cpu_seconds_per_1000_requests"] = round((int(n1) - int(n0)) / int(clk)
-                                                   / (load("latency", "nginx")["requests"] / 1000.0), 4)
-for n, ticks in (("floor", floor_ticks), ("netty", netty_ticks)):
+for n, ticks in (("nginx", nginx_ticks), ("floor", floor_ticks), ("netty", netty_ticks)):
     res[n + "_cpu_seconds_per_1000_requests"] = round(int(ticks) / int(clk) / (load("latency", n)["requests"] / 1000.0), 4)
 res["throughput"]["sidecar_over_floor"] = round(res["throughput"]["sidecar"]["requests_per_second"]
                                                 / res["throughput"]["floor"]["requests_per_second"], 3)
