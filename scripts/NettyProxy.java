@@ -54,7 +54,9 @@ public final class NettyProxy {
 		Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
 		Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
 		EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), io);
-		Bootstrap upstream = new Bootstrap().channel(clientChannel).option(ChannelOption.TCP_NODELAY, true);
+		Bootstrap upstream = new Bootstrap().channel(clientChannel)
+			.option(ChannelOption.TCP_NODELAY, true)
+			.remoteAddress(upstreamHost, upstreamPort);
 		Channel server = new ServerBootstrap().group(loops)
 			.channel(serverChannel)
 			.childOption(ChannelOption.TCP_NODELAY, true)
@@ -62,7 +64,7 @@ public final class NettyProxy {
 				@Override
 				protected void initChannel(SocketChannel caller) {
 					caller.pipeline()
-						.addLast(new HttpServerCodec(), new Caller(upstream, upstreamHost, upstreamPort, host, authorization));
+						.addLast(new HttpServerCodec(), new Caller(upstream, host, authorization));
 				}
 			})
 			.bind("127.0.0.1", port)
@@ -75,11 +77,8 @@ public final class NettyProxy {
 	/** A caller's connection: its messages go to its own upstream connection, and the answers back. */
 	private static final class Caller extends ChannelInboundHandlerAdapter {
 
+		/** Where each caller connection's own upstream connection goes. */
 		private final Bootstrap upstream;
-
-		private final String upstreamHost;
-
-		private final int upstreamPort;
 
 		private final String host;
 
@@ -87,10 +86,8 @@ public final class NettyProxy {
 
 		private Channel twilio;
 
-		Caller(Bootstrap upstream, String upstreamHost, int upstreamPort, String host, String authorization) {
+		Caller(Bootstrap upstream, String host, String authorization) {
 			this.upstream = upstream;
-			this.upstreamHost = upstreamHost;
-			this.upstreamPort = upstreamPort;
 			this.host = host;
 			this.authorization = authorization;
 		}
@@ -119,7 +116,7 @@ public final class NettyProxy {
 						}
 					});
 				}
-			}).connect(this.upstreamHost, this.upstreamPort);
+			}).connect();
 			this.twilio = connected.channel();
 			connected.addListener(done -> {
 				if (done.isSuccess()) {
