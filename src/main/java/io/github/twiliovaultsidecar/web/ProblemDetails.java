@@ -19,8 +19,22 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.github.twiliovaultsidecar.SidecarException;
 
-/** Builds the problem detail for a {@link SidecarException}: type, title, status, detail and context. */
+/**
+ * Builds the problem detail for a {@link SidecarException}: the RFC 9457 members (type, title, status,
+ * detail, instance), the failure's context, and two extension members the official Twilio SDKs read from
+ * an error body: {@value #MESSAGE} (the detail) and {@value #MORE_INFO} (where the problem is documented).
+ * No Twilio {@code code} is ever added: the SDKs then show the HTTP status, not an invented Twilio error.
+ */
 public final class ProblemDetails {
+
+	/** Extension member holding the detail, which twilio-java, twilio-node and twilio-python show as the error's message. */
+	public static final String MESSAGE = "message";
+
+	/** Extension member naming where the problem is documented, which the SDKs show as the error's "more info". */
+	public static final String MORE_INFO = "more_info";
+
+	/** Where every problem is documented: the anchor after it is the problem's short name. */
+	public static final String DOCS = "docs/calling-twilio.md#";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -110,7 +124,17 @@ public final class ProblemDetails {
 		members.put("detail", failure.getMessage());
 		members.put("instance", instance);
 		members.putAll(failure.context());
+		members.put(MESSAGE, failure.getMessage());
+		members.put(MORE_INFO, moreInfo(failure));
 		return members;
+	}
+
+	/**
+	 * @param failure the failure, not {@code null}
+	 * @return where its problem is documented: {@link #DOCS} followed by {@link SidecarException#problem()}
+	 */
+	public static String moreInfo(SidecarException failure) {
+		return DOCS + failure.problem();
 	}
 
 	/**
@@ -123,6 +147,8 @@ public final class ProblemDetails {
 		problem.setType(URI.create(failure.type()));
 		problem.setTitle(failure.title());
 		failure.context().forEach(problem::setProperty);
+		problem.setProperty(MESSAGE, failure.getMessage());
+		problem.setProperty(MORE_INFO, moreInfo(failure));
 		return problem;
 	}
 
