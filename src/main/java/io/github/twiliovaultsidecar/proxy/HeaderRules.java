@@ -5,6 +5,8 @@ import java.util.Set;
 
 import org.springframework.http.HttpHeaders;
 
+import io.github.twiliovaultsidecar.twilio.InvalidTwilioInputException;
+import io.github.twiliovaultsidecar.twilio.TwilioHost;
 import io.github.twiliovaultsidecar.web.HopByHop;
 
 /**
@@ -54,5 +56,62 @@ final class HeaderRules {
 		HopByHop.copy(upstream, bodyRewritten ? LENGTH : Set.of(), into);
 		into.set(CREDENTIAL_VERSION, Long.toString(credentialVersion));
 	}
+
+	/**
+	 * As {@link #callerResponse(HttpHeaders, boolean, long, HttpHeaders)}, with a redirect to a Twilio
+	 * host rewritten to the sidecar's path form ({@link #sidecarLocation}).
+	 * @param twilioHost the host that answered
+	 * @param products the products this deployment allows
+	 */
+	static void callerResponse(HttpHeaders upstream, boolean bodyRewritten, long credentialVersion, String twilioHost,
+			Set<String> products, HttpHeaders into) {
+		callerResponse(upstream, bodyRewritten, credentialVersion, into);
+		String location = into.getFirst(HttpHeaders.LOCATION);
+		if (location != null) {
+			into.set(HttpHeaders.LOCATION, sidecarLocation(location, twilioHost, products));
+		}
+	}
+
+	/**
+	 * Where a caller following Twilio's redirect should go. A redirect to a Twilio API host this
+	 * deployment allows (absolute {@code https://<host>/<path>}, or a path on the host that
+	 * answered) becomes the sidecar's path form {@code /<host>/<path>}, relative to the sidecar, so
+	 * the caller stays signed; any other (media on a storage host) is left as it is, and the sidecar
+	 * itself never follows a redirect.
+	 * @param location the {@code Location} value
+	 * @param twilioHost the host that answered
+	 * @param products the products this deployment allows
+	 * @return the value for the caller
+	 */
+	static String sidecarLocation(String location, String twilioHost, Set<String> products) {
+		String value = location.strip();
+		if (value.startsWith("/") && !value.startsWith("//")) {
+			return "/" + twilioHost + value;
+		}
+		if (!value.regionMatches(true, 0, HTTPS, 0, HTTPS.length())) {
+			return location;
+		}
+		int slash = value.indexOf('/', HTTPS.length());
+		String host = (slash < 0) ? value.substring(HTTPS.length()) : value.substring(HTTPS.length(), slash);
+		String rest = (slash < 0) ? "/" : value.substring(slash);
+		try {
+			TwilioHost parsed = TwilioHost.parse(host, products);
+			return "/" + parsed.hostName() + rest;
+		}
+		catch (InvalidTwilioInputException ex) {
+			return location;
+		}
+	}
+
+	/**
+	 * Asks for JSON only: for a credential-bearing resource ({@link CredentialResources}), whose
+	 * other representations are never forwarded, the caller's {@code Accept} is replaced.
+	 * @param into the headers to send upstream
+	 */
+	static void acceptJsonOnly(HttpHeaders into) {
+		into.set(HttpHeaders.ACCEPT, "application/json");
+	}
+
+	private static final String HTTPS = "https://";
 
 }

@@ -16,24 +16,23 @@ import tools.jackson.core.json.JsonFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 
 /**
- * Rewrites one JSON document chunk by chunk, replacing the value of every property named in
- * {@link #FIELDS} (at any depth, whatever its type) with {@value #REDACTED}. It holds at most one
+ * Rewrites one JSON document chunk by chunk, replacing the value of every property named in its
+ * {@link Fields} (at any depth, whatever its type) with {@value #REDACTED}: {@link #ALWAYS} for any
+ * answer, more for a credential-bearing resource ({@link CredentialResources}). It holds at most one
  * input chunk and the output produced for it, so a page of any size streams through. One instance
  * per document; not thread-safe.
  */
 final class JsonRedactor {
 
-	/** Properties whose values never reach a caller: the Accounts resource's tokens, the Keys resource's secret. */
-	static final Set<String> FIELDS = Set.of("auth_token", "secondary_auth_token", "secret");
+	/** Properties whose values never reach a caller, in any answer: the Accounts resource's tokens, a key's secret. */
+	static final Fields ALWAYS = new Fields(Set.of("auth_token", "secondary_auth_token", "secret"));
+
+	/** The names of {@link #ALWAYS}. */
+	static final Set<String> FIELDS = ALWAYS.names();
 
 	static final String REDACTED = "[redacted]";
 
 	private static final JsonFactory FACTORY = new JsonFactory();
-
-	/** The names of {@link #FIELDS} as bytes, for {@link #mayNameAField}. */
-	private static final byte[][] FIELD_NAMES = FIELDS.stream()
-		.map(name -> name.getBytes(StandardCharsets.US_ASCII))
-		.toArray(byte[][]::new);
 
 	/**
 	 * The largest copy {@link #mayNameAField(DataBuffer)} keeps for its thread (an event loop) to use
@@ -51,9 +50,23 @@ final class JsonRedactor {
 
 	private final JsonGenerator generator = FACTORY.createGenerator(ObjectWriteContext.empty(), this.output);
 
+	private final Fields fields;
+
 	private boolean redactNextValue;
 
 	private int skipDepth;
+
+	private int redacted;
+
+	/** A redactor of {@link #ALWAYS}. */
+	JsonRedactor() {
+		this(ALWAYS);
+	}
+
+	/** @param fields the properties whose values are replaced */
+	JsonRedactor(Fields fields) {
+		this.fields = fields;
+	}
 
 	/**
 	 * Whether a whole document may need rewriting, in one pass over its bytes. A document with no
@@ -69,6 +82,11 @@ final class JsonRedactor {
 	 * @return {@code false} only when the document certainly holds no redacted field
 	 */
 	static boolean mayNameAField(DataBuffer document) {
+		return mayNameAField(document, ALWAYS);
+	}
+
+	/** As {@link #mayNameAField(DataBuffer)}, for {@code fields}. */
+	static boolean mayNameAField(DataBuffer document, Fields fields) {
 		int length = document.readableByteCount();
 		byte[] copy = COPY.get();
 		if (copy.length < length) {
@@ -80,7 +98,7 @@ final class JsonRedactor {
 		int start = document.readPosition();
 		document.read(copy, 0, length);
 		document.readPosition(start);
-		boolean may = mayNameAField(copy, length);
+		boolean may = mayNameAField(copy, length, fields);
 		if (may) {
 			// the kept copy never holds a token after the check
 			Arrays.fill(copy, 0, length, (byte) 0);
@@ -88,22 +106,26 @@ final class JsonRedactor {
 		return may;
 	}
 
-	private static boolean mayNameAField(byte[] document, int length) {
+	/**
+	 * @param document a complete JSON document in {@code document[0, length)}
+	 * @return {@code false} only when the document certainly names none of {@code fields}
+	 */
+	static boolean mayNameAField(byte[] document, int length, Fields fields) {
 		for (int i = 0; i < length; i++) {
 			byte b = document[i];
-			if (b == '\\' || (b == '"' && endsWithAFieldName(document, i))) {
+			if (b == '\\' || (b == '"' && endsWithAFieldName(document, i, fields.bytes))) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	private static boolean endsWithAFieldName(byte[] document, int quote) {
+	private static boolean endsWithAFieldName(byte[] document, int quote, byte[][] names) {
 		if (quote == 0) {
 			return false;
 		}
 		byte last = document[quote - 1];
-		for (byte[] name : FIELD_NAMES) {
+		for (byte[] name : names) {
 			// the last byte first: most quotes close a value or another name, and this keeps them cheap
 			if (last == name[name.length - 1] && quote >= name.length
 					&& Arrays.equals(document, quote - name.length, quote, name, 0, name.length)) {
@@ -113,9 +135,18 @@ final class JsonRedactor {
 		return false;
 	}
 
-	/** @return the rewritten document */
+	/** @return the rewritten document, {@link #ALWAYS} redacted */
 	static byte[] redact(byte[] document) {
-		JsonRedactor redactor = new JsonRedactor();
+		return new JsonRedactor().redactWhole(document);
+	}
+
+	/**
+	 * @param document a whole JSON document
+	 * @return the rewritten document; {@link #redacted()} then counts the values replaced
+	 * @throws tools.jackson.core.JacksonException when the bytes are not JSON
+	 */
+	byte[] redactWhole(byte[] document) {
+		JsonRedactor redactor = this;
 		byte[] head = redactor.feed(document);
 		byte[] tail = redactor.finish();
 		if (tail.length == 0) {
@@ -159,9 +190,10 @@ final class JsonRedactor {
 				this.generator.writeString(REDACTED);
 				this.skipDepth = token.isStructStart() ? 1 : 0;
 			}
-			else if (token == JsonToken.PROPERTY_NAME && FIELDS.contains(this.parser.currentName())) {
+			else if (token == JsonToken.PROPERTY_NAME && this.fields.names.contains(this.parser.currentName())) {
 				this.generator.writeName(this.parser.currentName());
 				this.redactNextValue = true;
+				this.redacted++;
 			}
 			else {
 				this.generator.copyCurrentEventExact(this.parser);
@@ -169,11 +201,33 @@ final class JsonRedactor {
 		}
 	}
 
+	/** @return how many values this redactor has replaced so far */
+	int redacted() {
+		return this.redacted;
+	}
+
 	private byte[] takeOutput() {
 		this.generator.flush();
 		byte[] bytes = this.output.toByteArray();
 		this.output.reset();
 		return bytes;
+	}
+
+	/**
+	 * Property names to redact, with their bytes for {@link #mayNameAField}.
+	 * @param names the names, not empty
+	 */
+	record Fields(Set<String> names, byte[][] bytes) {
+
+		Fields(Set<String> names) {
+			this(Set.copyOf(names), names.stream().map(name -> name.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new));
+		}
+
+		@Override
+		public String toString() {
+			return "Fields" + new java.util.TreeSet<>(this.names);
+		}
+
 	}
 
 }

@@ -92,9 +92,10 @@ class ProxyConfiguration {
 	@Bean
 	SigningProxy signingProxy(ProxyProperties properties, CredentialCache credentials, StoreProperties store,
 			UpstreamClient upstream, ResilienceProperties resilience, RegionGuards guards, Clock clock,
-			CallerAccess access, AuditLog audit) {
+			CallerAccess access, AuditLog audit, MeterRegistry registry) {
 		return new SigningProxy(properties, credentials, store.layout(), upstream, resilience, guards,
-				new AccountPermits(resilience.accounts()), clock, access, audit);
+				new AccountPermits(resilience.accounts()), clock, access, audit,
+				new Redaction(credentials, CredentialResources.shipped(), registry));
 	}
 
 }

@@ -18,6 +18,14 @@ public final class ProxyException extends SidecarException {
 				Map.of());
 	}
 
+	static ProxyException representationRefused(String path, String representation, String use) {
+		String asked = representation.isEmpty() ? "without an extension" : "as ." + representation;
+		return new ProxyException("representation-not-forwarded", 400, "Representation not forwarded",
+				"The resource at " + path + " carries credentials and is forwarded only as JSON, not " + asked
+						+ ": request " + use,
+				Map.of("path", path, "use", use));
+	}
+
 	static ProxyException accountConflict(String first, String firstSource, String second, String secondSource) {
 		return new ProxyException("account-mismatch", 400, "Conflicting accounts",
 				"The request names two accounts: " + first + " (" + firstSource + ") and " + second + " (" + secondSource

@@ -72,9 +72,12 @@ final class SigningProxy {
 
 	private final AuditLog audit;
 
+	private final Redaction redaction;
+
 	SigningProxy(ProxyProperties properties, CredentialCache credentials, VaultLayout layout, UpstreamClient upstream,
 			ResilienceProperties resilience, RegionGuards guards, AccountPermits accounts, Clock clock,
-			CallerAccess access, AuditLog audit) {
+			CallerAccess access, AuditLog audit, Redaction redaction) {
+		this.redaction = redaction;
 		this.access = access;
 		this.audit = audit;
 		this.properties = properties;
@@ -100,6 +103,7 @@ final class SigningProxy {
 		URI uri = request.getURI();
 		ProxyTarget target = ProxyTarget.parse(uri.getRawPath(), uri.getRawQuery(),
 				this.properties.products());
+		Optional<CredentialResources.Resource> resource = this.redaction.resourceFor(target);
 		HttpHeaders headers = request.getHeaders();
 		AccountSid account = AccountResolution.resolve(target.path(), headers.getFirst(HttpHeaders.AUTHORIZATION),
 				headers.getFirst(AccountResolution.ACCOUNT_HEADER), this.properties.defaultAccount());
@@ -109,7 +113,7 @@ final class SigningProxy {
 		if (length > limit) {
 			return Mono.error(ProxyException.bodyTooLarge(limit));
 		}
-		Call call = new Call(request, response, target, key, this.clock.instant()
+		Call call = new Call(request, response, target, key, resource, this.clock.instant()
 			.plus(this.resilience.timeouts().totalFor(key.region())));
 		this.access.check(caller, request.getMethod().name(), target.path(), account, key.region());
 		auditOnCommit(call, caller, timing);
@@ -187,7 +191,12 @@ final class SigningProxy {
 		call.version = credential.version();
 		long started = System.nanoTime();
 		return this.upstream.exchange(method, host, call.target.pathAndQuery(),
-				headers -> HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization(), headers),
+				headers -> {
+					HeaderRules.upstreamRequest(request.getHeaders(), host, credential.basicAuthorization(), headers);
+					if (call.resource.isPresent()) {
+						HeaderRules.acceptJsonOnly(headers);
+					}
+				},
 				body.publisher(call.response.bufferFactory()), firstByte, response -> {
 					int status = response.getStatusCode().value();
 					record(breaker, started, status);
@@ -200,8 +209,8 @@ final class SigningProxy {
 									response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), attempt,
 									remaining(call), body.replayable());
 							return wait.isPresent() ? retry(call, credential, body, attempt, wait.get())
-									: relayWhole(call.response, response, isJson(response.getHeaders().getContentType()),
-											call.response.bufferFactory().wrap(bytes), credential.version());
+									: relayWhole(call, response, isJson(response.getHeaders().getContentType()),
+											call.response.bufferFactory().wrap(bytes), credential);
 						});
 					}
 					Optional<Duration> wait = this.retries.afterResponse(method, status, Optional.empty(),
@@ -210,7 +219,7 @@ final class SigningProxy {
 					if (wait.isPresent()) {
 						return UpstreamClient.releaseBody(response).then(retry(call, credential, body, attempt, wait.get()));
 					}
-					return relay(call.response, response, credential.version(), host);
+					return relay(call, response, credential);
 				})
 			.onErrorResume(UpstreamFailure.class, failure -> {
 				breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
@@ -273,56 +282,71 @@ final class SigningProxy {
 	}
 
 	/**
-	 * Relays a body read whole. It goes out as it came, the buffer itself, unless it is JSON that may
-	 * name a redacted field; then it is rewritten and its length set again.
+	 * Relays a body read whole. It goes out as it came, the buffer itself, unless it holds a
+	 * credential the sidecar knows or is JSON that may name a redacted field; then it is rewritten
+	 * and its length set again.
 	 * @param body released here or by the write
 	 */
-	private Mono<Void> relayWhole(ServerHttpResponse out, ClientHttpResponse response, boolean json, DataBuffer body,
-			long version) {
-		boolean rewritten = json && JsonRedactor.mayNameAField(body);
-		DataBuffer relayed = rewritten ? out.bufferFactory().wrap(JsonRedactor.redact(bytes(body))) : body;
+	private Mono<Void> relayWhole(Call call, ClientHttpResponse response, boolean json, DataBuffer body,
+			RegionalCredential credential) {
+		ServerHttpResponse out = call.response;
+		Redaction.Answer answer = answer(call, credential);
+		int length = body.readableByteCount();
+		DataBuffer relayed = answer.whole(body, json, out.bufferFactory());
+		boolean rewritten = relayed != body;
 		out.setStatusCode(response.getStatusCode());
-		HeaderRules.callerResponse(response.getHeaders(), rewritten, version, out.getHeaders());
-		if (rewritten) {
+		callerHeaders(call, response, rewritten && json, credential, answer);
+		if (rewritten && relayed.readableByteCount() != length) {
 			out.getHeaders().setContentLength(relayed.readableByteCount());
 		}
 		return out.writeWith(Mono.just(relayed));
 	}
 
+	private Redaction.Answer answer(Call call, RegionalCredential credential) {
+		return this.redaction.answer(credential, call.request.getMethod().name(), call.target.path(), call.resource);
+	}
+
+	private void callerHeaders(Call call, ClientHttpResponse response, boolean lengthChanged,
+			RegionalCredential credential, Redaction.Answer answer) {
+		HttpHeaders headers = call.response.getHeaders();
+		HeaderRules.callerResponse(response.getHeaders(), lengthChanged, credential.version(),
+				call.target.host().hostName(), this.properties.products(), headers);
+		answer.headers(headers);
+	}
+
 	/**
-	 * Relays Twilio's answer. A JSON body is checked for secrets: one of known length up to the
-	 * replay limit is read whole and passes unchanged unless it may name a redacted field; any other
-	 * streams through the {@link JsonRedactor}.
+	 * Relays Twilio's answer, checked for secrets ({@link Redaction}): a JSON body of known length up
+	 * to the replay limit is read whole and passes unchanged unless it holds something to redact;
+	 * any other body streams through the redaction. An answer that cannot be checked is withheld: a
+	 * compressed body (the sidecar never asks for compression), or a credential-bearing resource
+	 * answered in another representation than JSON.
 	 */
-	private Mono<Void> relay(ServerHttpResponse out, ClientHttpResponse response, long version, String host) {
+	private Mono<Void> relay(Call call, ClientHttpResponse response, RegionalCredential credential) {
+		ServerHttpResponse out = call.response;
+		String host = call.target.host().hostName();
 		HttpHeaders upstreamHeaders = response.getHeaders();
 		boolean json = isJson(upstreamHeaders.getContentType());
-		if (json && !isIdentity(upstreamHeaders.getFirst(HttpHeaders.CONTENT_ENCODING))) {
+		boolean mayHaveBody = call.request.getMethod() != HttpMethod.HEAD && response.getStatusCode().value() != 204
+				&& response.getStatusCode().value() != 304;
+		if (mayHaveBody && !isIdentity(upstreamHeaders.getFirst(HttpHeaders.CONTENT_ENCODING))) {
 			return UpstreamClient.releaseBody(response)
-				.then(Mono.error(ProxyException.unreadableResponse(host, "compressed JSON")));
+				.then(Mono.error(ProxyException.unreadableResponse(host, json ? "compressed JSON" : "compressed")));
+		}
+		if (mayHaveBody && !json && call.resource.isPresent() && response.getStatusCode().is2xxSuccessful()) {
+			return UpstreamClient.releaseBody(response)
+				.then(Mono.error(ProxyException.unreadableResponse(host,
+						"a resource that carries credentials answered in another representation than JSON")));
 		}
 		long length = upstreamHeaders.getContentLength();
 		if (json && length >= 0 && length <= this.properties.replayLimit().toBytes()) {
 			return DataBufferUtils.join(response.getBody(), (int) length + 1)
 				.switchIfEmpty(Mono.fromSupplier(() -> out.bufferFactory().allocateBuffer(0)))
-				.flatMap(whole -> relayWhole(out, response, true, whole, version));
+				.flatMap(whole -> relayWhole(call, response, true, whole, credential));
 		}
+		Redaction.Answer answer = answer(call, credential);
 		out.setStatusCode(response.getStatusCode());
-		HeaderRules.callerResponse(upstreamHeaders, json, version, out.getHeaders());
-		Flux<DataBuffer> body = response.getBody();
-		return out.writeWith(json ? redacted(body, out.bufferFactory()) : body);
-	}
-
-	static Flux<DataBuffer> redacted(Flux<DataBuffer> body, DataBufferFactory buffers) {
-		return Flux.defer(() -> {
-			JsonRedactor redactor = new JsonRedactor();
-			return body.map(chunk -> {
-				byte[] bytes = new byte[chunk.readableByteCount()];
-				chunk.read(bytes);
-				DataBufferUtils.release(chunk);
-				return buffers.wrap(redactor.feed(bytes));
-			}).concatWith(Mono.fromCallable(() -> buffers.wrap(redactor.finish())));
-		});
+		callerHeaders(call, response, json, credential, answer);
+		return out.writeWith(answer.streamed(response.getBody(), json, out.bufferFactory()));
 	}
 
 	private static Flux<DataBuffer> limited(Flux<DataBuffer> body, long limit) {
@@ -359,6 +383,9 @@ final class SigningProxy {
 
 		final CredentialKey key;
 
+		/** The credential-bearing resource the request names, if any. */
+		final Optional<CredentialResources.Resource> resource;
+
 		final Instant deadline;
 
 		/** KV version of the credential last used, for the audit line. */
@@ -367,11 +394,12 @@ final class SigningProxy {
 		private boolean rejected;
 
 		Call(ServerHttpRequest request, ServerHttpResponse response, ProxyTarget target, CredentialKey key,
-				Instant deadline) {
+				Optional<CredentialResources.Resource> resource, Instant deadline) {
 			this.request = request;
 			this.response = response;
 			this.target = target;
 			this.key = key;
+			this.resource = resource;
 			this.deadline = deadline;
 		}
 

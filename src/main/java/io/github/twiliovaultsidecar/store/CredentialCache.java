@@ -3,6 +3,7 @@ package io.github.twiliovaultsidecar.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -61,6 +62,9 @@ public final class CredentialCache {
 
 	/** Numbers the credential reads in the order they start; see {@link #keep}. */
 	private final AtomicLong reads = new AtomicLong();
+
+	/** Counts the changes to what is cached; see {@link #changes()}. */
+	private final AtomicLong changes = new AtomicLong();
 
 	/**
 	 * @param store where credentials are read from
@@ -178,6 +182,23 @@ public final class CredentialCache {
 	/** Forgets every cached credential. */
 	public void clear() {
 		this.entries.clear();
+		this.changes.incrementAndGet();
+	}
+
+	/**
+	 * @return every credential held in memory now, for the proxy to look for in Twilio's answers;
+	 * never log or return them
+	 */
+	public List<RegionalCredential> held() {
+		return this.entries.values().stream().map(Entry::credential).toList();
+	}
+
+	/**
+	 * @return a number that changes whenever a credential is cached, replaced or forgotten, so a
+	 * view of {@link #held()} can tell it is out of date without comparing the credentials
+	 */
+	public long changes() {
+		return this.changes.get();
 	}
 
 	/** @return how many credentials are cached */
@@ -232,6 +253,7 @@ public final class CredentialCache {
 		}
 		catch (CredentialStoreException.NotFound | CredentialStoreException.Malformed ex) {
 			this.entries.computeIfPresent(key, (k, kept) -> (kept.read > read) ? kept : null);
+			this.changes.incrementAndGet();
 			throw ex;
 		}
 	}
@@ -241,7 +263,10 @@ public final class CredentialCache {
 	 * @return the credential now cached: {@code found}'s, or the later read's
 	 */
 	private RegionalCredential keep(CredentialKey key, Entry found) {
-		return this.entries.merge(key, found, (kept, fresh) -> (fresh.read > kept.read) ? fresh : kept).credential;
+		RegionalCredential kept = this.entries.merge(key, found, (old, fresh) -> (fresh.read > old.read) ? fresh : old)
+			.credential;
+		this.changes.incrementAndGet();
+		return kept;
 	}
 
 	/** @return whether {@code entry} was confirmed with Vault within the refresh interval before {@code now} */
