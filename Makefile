@@ -24,6 +24,10 @@ test: vault ## Run every test (unit tests, and integration tests against a real 
 run: vault ## Start a local Vault dev server, seed a demo account, run the service on 127.0.0.1:8080
 	@scripts/run-local.sh "$(VAULT_BIN)"
 
+.PHONY: tour
+tour: vault ## The README's tour, offline: Vault dev + a local Twilio stand-in + the service pointed at it
+	@scripts/tour.sh "$(VAULT_BIN)"
+
 .PHONY: build
 build: ## Build the service jar without running tests
 	$(MVN) -DskipTests package
