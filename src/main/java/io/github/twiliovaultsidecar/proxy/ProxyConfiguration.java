@@ -95,7 +95,7 @@ class ProxyConfiguration {
 			CallerAccess access, AuditLog audit, MeterRegistry registry) {
 		return new SigningProxy(properties, credentials, store.layout(), upstream, resilience, guards,
 				new AccountPermits(resilience.accounts()), clock, access, audit,
-				new Redaction(credentials, CredentialResources.shipped(), registry));
+				new Redaction(credentials::held, credentials::changes, CredentialResources.shipped(), registry));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +47,9 @@ final class Redaction {
 
 	private static final ThreadLocal<byte[]> WORK = ThreadLocal.withInitial(() -> new byte[8192]);
 
-	private final CredentialCache cache;
+	private final Supplier<List<RegionalCredential>> held;
+
+	private final LongSupplier changes;
 
 	private final CredentialResources resources;
 
@@ -55,10 +59,18 @@ final class Redaction {
 
 	private final Counter knownInHeaderCount;
 
-	private volatile Held held = new Held(Long.MIN_VALUE, KnownValues.NONE);
+	private volatile Held known = new Held(Long.MIN_VALUE, KnownValues.NONE);
 
-	Redaction(CredentialCache cache, CredentialResources resources, MeterRegistry registry) {
-		this.cache = cache;
+	/**
+	 * @param held the credentials held in memory ({@link CredentialCache#held()})
+	 * @param changes a number that changes with them ({@link CredentialCache#changes()})
+	 * @param resources the credential-bearing resources
+	 * @param registry where {@value #METER} is registered
+	 */
+	Redaction(Supplier<List<RegionalCredential>> held, LongSupplier changes, CredentialResources resources,
+			MeterRegistry registry) {
+		this.held = held;
+		this.changes = changes;
 		this.resources = resources;
 		this.fieldCount = counter(registry, "field", "body");
 		this.knownInBodyCount = counter(registry, "known-value", "body");
@@ -98,13 +110,13 @@ final class Redaction {
 
 	/** @return the patterns of every credential held, {@code signing} included */
 	KnownValues known(RegionalCredential signing) {
-		Held current = this.held;
-		long changes = this.cache.changes();
+		Held current = this.known;
+		long changes = this.changes.getAsLong();
 		if (current.changes != changes) {
-			current = new Held(changes, KnownValues.of(this.cache.held()));
-			this.held = current;
+			current = new Held(changes, KnownValues.of(this.held.get()));
+			this.known = current;
 		}
-		return current.values.covers(signing) ? current.values : current.values.with(signing, this.cache.held());
+		return current.values.covers(signing) ? current.values : current.values.with(signing, this.held.get());
 	}
 
 	private static byte[] work(int length) {
