@@ -16,9 +16,29 @@ help: ## List the targets
 vault: ## Make a Vault server available for tests and `make run` (builds Vault $(VAULT_VERSION) into the tool cache if none is)
 	@scripts/ensure-vault.sh "$(VAULT_BIN)"
 
+# The official Twilio SDKs the adapter tests run (clients/): twilio-node from clients/node's lock file,
+# twilio-python and pytest in a virtual environment in the tool cache, one per requirements file.
+NODE_SDK := clients/node/node_modules/.installed
+PYTHON_SDK_VENV := $(SIDECAR_TOOL_CACHE)/python-sdks-$(shell sha256sum clients/python/requirements-test.txt | cut -c1-12)
+PYTHON_SDK := $(PYTHON_SDK_VENV)/bin/python
+
+.PHONY: sdks
+sdks: $(NODE_SDK) $(PYTHON_SDK_VENV)/.installed ## Install the official Twilio SDKs the adapter tests use (kept until their pins change)
+
+$(NODE_SDK): clients/node/package.json clients/node/package-lock.json
+	cd clients/node && npm ci --no-audit --no-fund
+	@touch $@
+
+$(PYTHON_SDK_VENV)/.installed: clients/python/requirements-test.txt
+	rm -rf "$(PYTHON_SDK_VENV)"
+	python3 -m venv "$(PYTHON_SDK_VENV)"
+	"$(PYTHON_SDK)" -m pip install -q -r clients/python/requirements-test.txt
+	@touch $@
+
 .PHONY: test
-test: vault ## Run every test (unit tests, and integration tests against a real Vault)
-	$(MVN) -Dsidecar.test.vault-version=$(VAULT_VERSION) verify
+test: vault sdks ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
+	$(MVN) -f clients/java install
+	$(MVN) -Dsidecar.test.vault-version=$(VAULT_VERSION) -Dsidecar.test.node=node -Dsidecar.test.python="$(PYTHON_SDK)" verify
 
 .PHONY: run
 run: vault ## Start a local Vault dev server, seed a demo account, run the service on 127.0.0.1:8080

@@ -37,13 +37,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.client.SidecarHttpClient;
 import io.github.twiliovaultsidecar.observability.SidecarMeters;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
-import io.github.twiliovaultsidecar.support.SidecarTwilioHttpClient;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
 import io.github.twiliovaultsidecar.support.TwilioStandIn.Recorded;
@@ -111,7 +111,7 @@ class ProxyIntegrationTests {
 	void theOfficialSdkCreatesAndFetchesAMessageOnIe1WithoutHoldingTheToken() {
 		TwilioRestClient client = new TwilioRestClient.Builder(this.account, "placeholder-not-a-token").region("ie1")
 			.edge("dublin")
-			.httpClient(new SidecarTwilioHttpClient("http://127.0.0.1:" + this.port))
+			.httpClient(new SidecarHttpClient("http://127.0.0.1:" + this.port))
 			.build();
 		Message created = Message.creator(new PhoneNumber("+15005550006"), new PhoneNumber("+15005550001"), "Hello")
 			.create(client);

@@ -95,6 +95,7 @@ public final class TwilioStandIn implements AutoCloseable {
 			TwilioStandIn standIn = new TwilioStandIn(server);
 			server.setExecutor(standIn.executor);
 			server.createContext("/", standIn::handle);
+			server.createContext(RECORDED_PATH, standIn::recordedAsJson);
 			server.start();
 			return standIn;
 		}
@@ -144,6 +145,32 @@ public final class TwilioStandIn implements AutoCloseable {
 	/** @return the recorded requests that match */
 	public List<Recorded> requests(Predicate<Recorded> filter) {
 		return this.requests.stream().filter(filter).toList();
+	}
+
+	/**
+	 * Path on the stand-in's own address (not a Twilio host) that answers every recorded request as a
+	 * JSON array of {@code method, host, path, query, user, secret, body}, for tests in other languages.
+	 * Reading it is not recorded.
+	 */
+	public static final String RECORDED_PATH = "/test-only/recorded";
+
+	private void recordedAsJson(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			List<Map<String, Object>> all = new ArrayList<>();
+			for (Recorded request : this.requests) {
+				List<String> basic = request.basicAuth();
+				Map<String, Object> each = new LinkedHashMap<>();
+				each.put("method", request.method());
+				each.put("host", Optional.ofNullable(request.host()).orElse(""));
+				each.put("path", request.path());
+				each.put("query", request.query());
+				each.put("user", basic.isEmpty() ? null : basic.get(0));
+				each.put("secret", (basic.size() < 2) ? null : basic.get(1));
+				each.put("body", new String(request.body(), StandardCharsets.UTF_8));
+				all.add(each);
+			}
+			json(exchange, 200, all);
+		}
 	}
 
 	/** Forgets the recorded requests and the highest concurrency seen. */
