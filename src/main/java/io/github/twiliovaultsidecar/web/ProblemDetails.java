@@ -130,6 +130,18 @@ public final class ProblemDetails {
 	}
 
 	/**
+	 * Adds the {@value #MESSAGE} member (the detail) to a problem detail made by the framework rather than
+	 * from a {@link SidecarException}, unless it has one or has no detail.
+	 * @param problem the problem detail, not {@code null}
+	 */
+	static void addMessage(ProblemDetail problem) {
+		boolean hasMessage = problem.getProperties() != null && problem.getProperties().containsKey(MESSAGE);
+		if (problem.getDetail() != null && !hasMessage) {
+			problem.setProperty(MESSAGE, problem.getDetail());
+		}
+	}
+
+	/**
 	 * @param failure the failure, not {@code null}
 	 * @return where its problem is documented: {@link #DOCS} followed by {@link SidecarException#problem()}
 	 */

@@ -161,6 +161,21 @@ class SdkAdaptersIntegrationTests {
 	}
 
 	@Test
+	void aProblemTheFrameworkMakesAlsoCarriesAMessage() throws Exception {
+		java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create(sidecarUrl() + "/admin/v1/credentials/" + TestSids.accountSid() + "/us1"))
+				.header("Content-Type", "text/plain")
+				.PUT(java.net.http.HttpRequest.BodyPublishers.ofString("not json"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(answer.statusCode()).isEqualTo(415);
+		tools.jackson.databind.JsonNode problem = JSON.readTree(answer.body());
+		assertThat(problem.get("detail").asString()).isNotBlank();
+		assertThat(problem.get("message").asString()).isEqualTo(problem.get("detail").asString());
+		assertThat(problem.has("code")).isFalse();
+	}
+
+	@Test
 	void nodeAdapterPassesItsTestsWithTheOfficialTwilioPackage(VaultServer vault) throws Exception {
 		Path node = CLIENTS.resolve("node");
 		assertSdkRunPasses(List.of(tool("sidecar.test.node", "node"), "--test", "test/unit.test.js", "test/sidecar.test.js"),

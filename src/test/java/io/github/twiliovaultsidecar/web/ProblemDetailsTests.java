@@ -9,8 +9,10 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 
 import io.github.twiliovaultsidecar.SidecarException;
 
@@ -76,6 +78,19 @@ class ProblemDetailsTests {
 		assertThat(body.get("more_info").asString()).isEqualTo("docs/calling-twilio.md#credential-not-found");
 		assertThat(body.get("instance").asString()).isEqualTo("/api.tokyo.jp1.twilio.com/2010-04-01/Accounts.json");
 		assertThat(body.has("code")).isFalse();
+	}
+
+	@Test
+	void aProblemTheFrameworkMakesGetsItsDetailAsTheMessage() {
+		ServerWebInputException unreadable = new ServerWebInputException("Failed to read HTTP message");
+		ResponseEntity<Object> answer = new FrameworkProblemsAdvice()
+			.handleException(unreadable, MockServerWebExchange.from(MockServerHttpRequest.post("/admin/v1/credentials")))
+			.block();
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(answer.getBody()).isInstanceOfSatisfying(ProblemDetail.class, problem -> {
+			assertThat(problem.getDetail()).isNotBlank();
+			assertThat(problem.getProperties()).containsEntry("message", problem.getDetail()).doesNotContainKey("code");
+		});
 	}
 
 	private static final class Failure extends SidecarException {
