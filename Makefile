@@ -35,21 +35,30 @@ $(PYTHON_SDK_VENV)/.installed: clients/python/requirements-test.txt
 	"$(PYTHON_SDK)" -m pip install -q -r clients/python/requirements-test.txt
 	@touch $@
 
+# clients/java: the service's tests depend on it, so every target that compiles them installs it first
+# into the local Maven repository (it is not a module of a reactor build yet: this pom is the service).
+JAVA_CLIENT := clients/java/target/.installed
+
+$(JAVA_CLIENT): clients/java/pom.xml $(shell find clients/java/src/main -type f)
+	$(MVN) -q -f clients/java install -DskipTests
+	@touch $@
+
 .PHONY: test
 test: vault sdks ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
 	$(MVN) -f clients/java install
+	@touch $(JAVA_CLIENT)
 	$(MVN) -Dsidecar.test.vault-version=$(VAULT_VERSION) -Dsidecar.test.node=node -Dsidecar.test.python="$(PYTHON_SDK)" verify
 
 .PHONY: run
-run: vault ## Start a local Vault dev server, seed a demo account, run the service on 127.0.0.1:8080
+run: vault $(JAVA_CLIENT) ## Start a local Vault dev server, seed a demo account, run the service on 127.0.0.1:8080
 	@scripts/run-local.sh "$(VAULT_BIN)"
 
 .PHONY: tour
-tour: vault ## The README's tour, offline: Vault dev + a local Twilio stand-in + the service pointed at it
+tour: vault $(JAVA_CLIENT) ## The README's tour, offline: Vault dev + a local Twilio stand-in + the service pointed at it
 	@scripts/tour.sh "$(VAULT_BIN)"
 
 .PHONY: build
-build: ## Build the service jar without running tests
+build: $(JAVA_CLIENT) ## Build the service jar without running tests
 	$(MVN) -DskipTests package
 
 MOUNT ?= twilio
@@ -62,7 +71,7 @@ policies: ## Render vault-policies/ for MOUNT (default twilio), PREFIX and ACCOU
 	@vault-policies/render.sh target/vault-policies "$(MOUNT)" "$(PREFIX)" "$(ACCOUNT)"
 
 .PHONY: image
-image: ## Build the container image $(IMAGE) from the jar (needs a running Docker engine)
+image: $(JAVA_CLIENT) ## Build the container image $(IMAGE) from the jar (needs a running Docker engine)
 	@if ! docker info >/dev/null 2>&1; then \
 	  echo "make image: no Docker engine answers 'docker info' here, so no image can be built on this machine." >&2; \
 	  echo "Run 'make image' where a Docker engine runs; 'make build' still builds the jar the image wraps." >&2; \
@@ -72,12 +81,12 @@ image: ## Build the container image $(IMAGE) from the jar (needs a running Docke
 	docker build -t "$(IMAGE)" .
 
 .PHONY: seed
-seed: ## Verify and store a regional token with your VAULT_TOKEN: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]
+seed: $(JAVA_CLIENT) ## Verify and store a regional token with your VAULT_TOKEN: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]
 	@if [ -z "$(ACCOUNT)" ] || [ -z "$(REGION)" ]; then echo "usage: make seed ACCOUNT=AC… REGION=ie1 [EDGE=dublin]" >&2; exit 2; fi
 	@jar=$$(ls target/twilio-vault-sidecar-*.jar 2>/dev/null | grep -v '\.original$$' | head -1); \
 	if [ -z "$$jar" ]; then $(MVN) -q -DskipTests package >&2 && jar=$$(ls target/twilio-vault-sidecar-*.jar | grep -v '\.original$$' | head -1); fi; \
 	java -jar "$$jar" seed --account "$(ACCOUNT)" --region "$(REGION)" $(if $(EDGE),--edge "$(EDGE)")
 
 .PHONY: bench
-bench: ## Benchmark on 127.0.0.1: sidecar vs nginx vs direct (throughput, latency, CPU, RSS, start-up)
+bench: $(JAVA_CLIENT) ## Benchmark on 127.0.0.1: sidecar vs nginx vs direct (throughput, latency, CPU, RSS, start-up)
 	@scripts/bench.sh
