@@ -29,7 +29,9 @@ $(NODE_SDK): clients/node/package.json clients/node/package-lock.json
 	cd clients/node && npm ci --no-audit --no-fund
 	@touch $@
 
-$(PYTHON_SDK_VENV)/.installed: clients/python/requirements-test.txt
+# No file prerequisite: the directory is named by the requirements' hash, and a fresh clone's newer
+# files must not rebuild a virtual environment that is already there.
+$(PYTHON_SDK_VENV)/.installed:
 	rm -rf "$(PYTHON_SDK_VENV)"
 	python3 -m venv "$(PYTHON_SDK_VENV)"
 	"$(PYTHON_SDK)" -m pip install -q -r clients/python/requirements-test.txt
