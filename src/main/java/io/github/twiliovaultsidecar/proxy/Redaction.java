@@ -194,7 +194,8 @@ final class Redaction {
 
 		/**
 		 * Redacts a body read whole. Its bytes are copied once into an array the thread keeps and
-		 * checked there; the buffer itself goes out when nothing was found.
+		 * checked there; the buffer itself goes out when nothing was found. The caller calls
+		 * {@link #done()} once the headers are redacted too.
 		 * @param body released here when it is replaced
 		 * @param json whether the body is JSON, so fields are redacted by name too
 		 * @return the body to send: {@code body}, or a new buffer
@@ -206,22 +207,26 @@ final class Redaction {
 			int start = body.readPosition();
 			body.read(work, 0, length);
 			body.readPosition(start);
+			if (json && JsonRedactor.mayNameAField(work, length, this.fields)) {
+				// fields first: a credential in a field redacted by name is routine, not a known value found
+				byte[] copy = Arrays.copyOf(work, length);
+				Arrays.fill(work, 0, length, (byte) 0);
+				JsonRedactor redactor = new JsonRedactor(this.fields);
+				byte[] bytes = redactor.redactWhole(copy);
+				Arrays.fill(copy, (byte) 0);
+				this.fieldsInBody += redactor.redacted();
+				this.knownInBody += this.known.scrub(bytes, 0, bytes.length);
+				DataBufferUtils.release(body);
+				return buffers.wrap(bytes);
+			}
 			int hits = this.known.scrub(work, 0, length);
-			boolean named = json && JsonRedactor.mayNameAField(work, length, this.fields);
-			if (hits == 0 && !named) {
-				done();
+			if (hits == 0) {
 				return body;
 			}
 			byte[] bytes = Arrays.copyOf(work, length);
 			Arrays.fill(work, 0, length, (byte) 0);
 			this.knownInBody += hits;
-			if (named) {
-				JsonRedactor redactor = new JsonRedactor(this.fields);
-				bytes = redactor.redactWhole(bytes);
-				this.fieldsInBody += redactor.redacted();
-			}
 			DataBufferUtils.release(body);
-			done();
 			return buffers.wrap(bytes);
 		}
 

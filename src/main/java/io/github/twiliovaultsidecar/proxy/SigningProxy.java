@@ -299,6 +299,7 @@ final class SigningProxy {
 		if (rewritten && relayed.readableByteCount() != length) {
 			out.getHeaders().setContentLength(relayed.readableByteCount());
 		}
+		answer.done();
 		return out.writeWith(Mono.just(relayed));
 	}
 

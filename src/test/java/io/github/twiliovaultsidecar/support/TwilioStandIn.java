@@ -77,6 +77,9 @@ public final class TwilioStandIn implements AutoCloseable {
 
 	private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
+	/** Path → a hostile answer given instead of the stand-in's own (see {@link #hostile}). */
+	private final Map<String, Hostile> hostile = new ConcurrentHashMap<>();
+
 	/** The in-flight count the current exchange is still part of (exchanges are handled one per thread). */
 	private static final ThreadLocal<java.util.concurrent.atomic.AtomicInteger> COUNTED_IN = new ThreadLocal<>();
 
@@ -185,6 +188,22 @@ public final class TwilioStandIn implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Answers an authenticated request for {@code path} (on any host) with {@code answer} instead of
+	 * the stand-in's own, until {@link #clearHostile()}: an upstream that quotes credentials where
+	 * no Twilio answer should.
+	 */
+	public TwilioStandIn hostile(String path, Hostile answer) {
+		this.hostile.put(path, answer);
+		return this;
+	}
+
+	/** Forgets every hostile answer. */
+	public TwilioStandIn clearHostile() {
+		this.hostile.clear();
+		return this;
+	}
+
 	/** Requests for every host behave normally again. */
 	public TwilioStandIn clearFaults() {
 		this.faults.clear();
@@ -243,6 +262,11 @@ public final class TwilioStandIn implements AutoCloseable {
 			Optional<String> user = authenticate(region.get(), authorization);
 			if (user.isEmpty()) {
 				json(exchange, 401, error(20003, "Authenticate", 401));
+				return;
+			}
+			Hostile canned = this.hostile.get(recorded.path());
+			if (canned != null) {
+				canned.write(exchange);
 				return;
 			}
 			route(exchange, recorded, region.get(), accountOf(user.get()));
@@ -541,6 +565,54 @@ public final class TwilioStandIn implements AutoCloseable {
 	 * @param reset close the connection after reading the request, answering nothing
 	 * @param times how many requests it applies to, -1 for all
 	 */
+	/**
+	 * A canned answer: status, headers, and a body sent as the given chunks (chunked encoding, each
+	 * flushed and followed by a short pause, so they reach the proxy as separate reads), or with a
+	 * {@code Content-Length} when {@code chunked} is false.
+	 */
+	public record Hostile(int status, Map<String, String> headers, List<byte[]> chunks, boolean chunked) {
+
+		/** @return an answer of {@code contentType} holding {@code body} whole, with its length */
+		public static Hostile whole(int status, String contentType, String body) {
+			return new Hostile(status, Map.of("Content-Type", contentType), List.of(body.getBytes(StandardCharsets.UTF_8)),
+					false);
+		}
+
+		/** @return an answer of {@code contentType} streamed as {@code parts}, one chunk each */
+		public static Hostile chunked(String contentType, String... parts) {
+			return new Hostile(200, Map.of("Content-Type", contentType),
+					java.util.Arrays.stream(parts).map(part -> part.getBytes(StandardCharsets.UTF_8)).toList(), true);
+		}
+
+		/** @return this answer with one more header */
+		public Hostile withHeader(String name, String value) {
+			Map<String, String> all = new LinkedHashMap<>(this.headers);
+			all.put(name, value);
+			return new Hostile(this.status, all, this.chunks, this.chunked);
+		}
+
+		void write(HttpExchange exchange) throws IOException {
+			this.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+			long length = this.chunks.stream().mapToLong(chunk -> chunk.length).sum();
+			exchange.sendResponseHeaders(this.status, this.chunked ? 0 : (length == 0 ? -1 : length));
+			OutputStream out = exchange.getResponseBody();
+			for (byte[] chunk : this.chunks) {
+				out.write(chunk);
+				out.flush();
+				if (this.chunked) {
+					try {
+						Thread.sleep(20);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+			out.close();
+		}
+
+	}
+
 	public record Fault(long delayMillis, int status, int code, String retryAfter, boolean reset,
 			java.util.concurrent.atomic.AtomicInteger times) {
 
