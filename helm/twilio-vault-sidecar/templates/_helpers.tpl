@@ -99,13 +99,18 @@ the env that "twilio-vault-sidecar.appEnv" gives).
     - name: SIDECAR_VAULT_PREFIX
       value: {{ $v.vault.prefix | quote }}
     {{- $auth := $v.vault.auth }}
-    {{- if eq $auth.method "kubernetes" }}
+    {{- if has $auth.method (list "kubernetes" "jwt") }}
+    {{- $login := index $auth $auth.method }}
+    {{- /* Spring Cloud Vault's Kubernetes login (POST auth/<path>/login with role and jwt) is also
+         the login of Vault's JWT auth method. */}}
     - name: SPRING_CLOUD_VAULT_AUTHENTICATION
       value: KUBERNETES
     - name: SPRING_CLOUD_VAULT_KUBERNETES_ROLE
-      value: {{ required "vault.auth.kubernetes.role is required for Kubernetes auth" $auth.kubernetes.role | quote }}
+      value: {{ required (printf "vault.auth.%s.role is required for %s auth" $auth.method $auth.method) $login.role | quote }}
     - name: SPRING_CLOUD_VAULT_KUBERNETES_KUBERNETES_PATH
-      value: {{ $auth.kubernetes.path | quote }}
+      value: {{ $login.path | quote }}
+    - name: SPRING_CLOUD_VAULT_KUBERNETES_SERVICE_ACCOUNT_TOKEN_FILE
+      value: {{ include "twilio-vault-sidecar.vaultTokenFile" . | quote }}
     {{- else if eq $auth.method "approle" }}
     - name: SPRING_CLOUD_VAULT_AUTHENTICATION
       value: APPROLE
@@ -176,6 +181,24 @@ the env that "twilio-vault-sidecar.appEnv" gives).
   volumeMounts:
     - name: twilio-vault-sidecar-tmp
       mountPath: /tmp
+    {{- if has $v.vault.auth.method (list "kubernetes" "jwt") }}
+    - name: twilio-vault-sidecar-vault-token
+      mountPath: {{ include "twilio-vault-sidecar.vaultTokenDir" . }}
+      readOnly: true
+    {{- end }}
+{{- end }}
+
+{{/*
+Where the sidecar reads the service account token it logs in to Vault with (Kubernetes or JWT auth):
+a projected token for the Vault audience only, so the token Vault sees is not one the Kubernetes API
+accepts, and the pod's own API token is never sent to Vault.
+*/}}
+{{- define "twilio-vault-sidecar.vaultTokenDir" -}}
+/var/run/secrets/vault
+{{- end }}
+
+{{- define "twilio-vault-sidecar.vaultTokenFile" -}}
+{{ include "twilio-vault-sidecar.vaultTokenDir" . }}/token
 {{- end }}
 
 {{/*
@@ -183,9 +206,19 @@ The volumes the sidecar container needs (a writable /tmp on a read-only root fil
 context as "twilio-vault-sidecar.container".
 */}}
 {{- define "twilio-vault-sidecar.volumes" -}}
+{{- $auth := .Values.vault.auth -}}
 - name: twilio-vault-sidecar-tmp
   emptyDir:
     sizeLimit: 64Mi
+{{- if has $auth.method (list "kubernetes" "jwt") }}
+- name: twilio-vault-sidecar-vault-token
+  projected:
+    sources:
+      - serviceAccountToken:
+          audience: {{ required (printf "vault.auth.%s.audience is required for %s auth" $auth.method $auth.method) (index $auth $auth.method).audience | quote }}
+          expirationSeconds: {{ $auth.tokenExpirationSeconds | default 3600 }}
+          path: token
+{{- end }}
 {{- end }}
 
 {{/*
@@ -208,6 +241,9 @@ from values as plain strings, so Helm never evaluates the Vault Agent template s
 {{- $_ := set $annotations (printf "vault.hashicorp.com/agent-inject-secret-%s" $secret.name) $secret.path }}
 {{- if $secret.template }}
 {{- $_ := set $annotations (printf "vault.hashicorp.com/agent-inject-template-%s" $secret.name) $secret.template }}
+{{- /* A key the entry does not hold (an API-key entry read by an auth_token template) stops Vault
+     Agent with an error instead of writing "<no value>" into the file. */}}
+{{- $_ := set $annotations (printf "vault.hashicorp.com/error-on-missing-key-%s" $secret.name) "true" }}
 {{- end }}
 {{- end }}
 {{- range $key, $value := $inj.extraAnnotations }}

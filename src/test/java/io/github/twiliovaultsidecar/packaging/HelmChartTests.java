@@ -233,13 +233,22 @@ class HelmChartTests {
 				assertThat(security.getSeccompProfile().getType()).as(container.getName()).isEqualTo("RuntimeDefault");
 			}
 			pod.getContainers().stream().filter(c -> c.getName().equals(SIDECAR)).forEach(sidecar -> {
-				assertThat(sidecar.getVolumeMounts()).singleElement().satisfies(mount -> {
-					assertThat(mount.getMountPath()).isEqualTo("/tmp");
-					assertThat(pod.getVolumes()).anySatisfy(volume -> {
-						assertThat(volume.getName()).isEqualTo(mount.getName());
-						assertThat(volume.getEmptyDir()).isNotNull();
+				assertThat(sidecar.getVolumeMounts()).filteredOn(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
+					.singleElement()
+					.satisfies(mount -> {
+						assertThat(mount.getMountPath()).isEqualTo("/tmp");
+						assertThat(pod.getVolumes()).anySatisfy(volume -> {
+							assertThat(volume.getName()).isEqualTo(mount.getName());
+							assertThat(volume.getEmptyDir()).isNotNull();
+						});
 					});
-				});
+				// The only other mount: the projected Vault login token (VaultPodLoginIntegrationTests).
+				assertThat(sidecar.getVolumeMounts()).filteredOn(mount -> Boolean.TRUE.equals(mount.getReadOnly()))
+					.allSatisfy(mount -> assertThat(pod.getVolumes()).anySatisfy(volume -> {
+						assertThat(volume.getName()).isEqualTo(mount.getName());
+						assertThat(volume.getProjected().getSources()).singleElement()
+							.satisfies(source -> assertThat(source.getServiceAccountToken()).isNotNull());
+					}));
 				assertThat(sidecar.getResources().getRequests()).containsKeys("cpu", "memory");
 				assertThat(sidecar.getResources().getRequests().get("memory").getNumericalAmount())
 					.isLessThanOrEqualTo(new java.math.BigDecimal(512L * 1024 * 1024));
@@ -369,7 +378,8 @@ class HelmChartTests {
 					.allSatisfy(env -> assertThat(env.getValue())
 						.as("%s must come from a Secret or name a file, not hold a value", env.getName())
 						.satisfiesAnyOf(value -> assertThat(value).isNull(),
-								value -> assertThat(value).startsWith("/vault/secrets/")));
+								value -> assertThat(value).startsWith("/vault/secrets/"),
+								value -> assertThat(value).startsWith("/var/run/secrets/vault/")));
 			}
 		}
 	}

@@ -88,6 +88,76 @@ public final class LocalJwks implements AutoCloseable {
 		return sign(this.key, subject, AUDIENCE, issuer, Duration.ofMinutes(10));
 	}
 
+	/**
+	 * @return a token shaped like a projected ServiceAccount token the kubelet mounts for
+	 * {@code audience}: subject {@code system:serviceaccount:<namespace>:<name>} and the
+	 * {@code kubernetes.io} claims (namespace, service account and pod, with their UIDs) that Vault's
+	 * Kubernetes auth method reads
+	 */
+	public String serviceAccountToken(String namespace, String name, String uid, String audience) {
+		Instant now = Instant.now();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("system:serviceaccount:" + namespace + ":" + name)
+			.audience(List.of(audience))
+			.issuer(ISSUER)
+			.issueTime(Date.from(now))
+			.notBeforeTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
+			.jwtID(java.util.UUID.randomUUID().toString())
+			.claim("kubernetes.io", java.util.Map.of("namespace", namespace, "serviceaccount",
+					java.util.Map.of("name", name, "uid", uid), "pod",
+					java.util.Map.of("name", name + "-0", "uid", java.util.UUID.randomUUID().toString())))
+			.build();
+		return sign(this.key, claims);
+	}
+
+	/** @return a projected-style token like {@link #serviceAccountToken} signed with a key the JWKS does not publish */
+	public String serviceAccountTokenSignedByAStranger(String namespace, String name, String uid, String audience) {
+		try {
+			JWTClaimsSet claims = SignedJWT.parse(serviceAccountToken(namespace, name, uid, audience)).getJWTClaimsSet();
+			return sign(this.stranger, claims);
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * @return the claims of {@code token} when it is signed with the published key and has not expired,
+	 * else empty (what an API server's TokenReview decides)
+	 */
+	public java.util.Optional<JWTClaimsSet> verify(String token) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			if (!jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(this.key.toRSAPublicKey()))) {
+				return java.util.Optional.empty();
+			}
+			JWTClaimsSet claims = jwt.getJWTClaimsSet();
+			if (claims.getExpirationTime() == null || claims.getExpirationTime().before(new Date())) {
+				return java.util.Optional.empty();
+			}
+			return java.util.Optional.of(claims);
+		}
+		catch (java.text.ParseException | JOSEException ex) {
+			return java.util.Optional.empty();
+		}
+	}
+
+	/** Signs {@code claims} with {@code aud} always an array, as Kubernetes writes it (Vault insists). */
+	private static String sign(RSAKey key, JWTClaimsSet claims) {
+		try {
+			java.util.Map<String, Object> payload = new java.util.LinkedHashMap<>(claims.toJSONObject());
+			payload.put("aud", claims.getAudience());
+			com.nimbusds.jose.JWSObject jwt = new com.nimbusds.jose.JWSObject(
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+					new com.nimbusds.jose.Payload(payload));
+			jwt.sign(new RSASSASigner(key));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static String sign(RSAKey key, String subject, String audience, String issuer, Duration validFor) {
 		Instant now = Instant.now();
 		Instant expiry = now.plus(validFor);

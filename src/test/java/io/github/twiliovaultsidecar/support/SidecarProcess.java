@@ -51,6 +51,18 @@ public final class SidecarProcess implements AutoCloseable {
 	 * @return the started service, once {@code /actuator/health} answers
 	 */
 	public static SidecarProcess start(List<String> jvmFlags, Map<String, String> properties) throws IOException {
+		return start(jvmFlags, Map.of(), properties);
+	}
+
+	/**
+	 * @param jvmFlags e.g. {@code -Xmx128m}
+	 * @param environment environment variables, e.g. a container's env from a rendered chart (this
+	 * JVM's {@code VAULT_ADDR} and {@code VAULT_TOKEN} are not passed on)
+	 * @param properties Spring properties passed as {@code --name=value}, which win over the environment
+	 * @return the started service, once {@code /actuator/health} answers
+	 */
+	public static SidecarProcess start(List<String> jvmFlags, Map<String, String> environment,
+			Map<String, String> properties) throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			port = socket.getLocalPort();
@@ -64,7 +76,13 @@ public final class SidecarProcess implements AutoCloseable {
 		command.add("--server.port=" + port);
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
 		Path log = Files.createTempFile("sidecar-process", ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		if (!environment.isEmpty()) {
+			builder.environment().remove("VAULT_ADDR");
+			builder.environment().remove("VAULT_TOKEN");
+			builder.environment().putAll(environment);
+		}
+		Process process = builder.start();
 		SidecarProcess started = new SidecarProcess(process, port, log);
 		started.awaitHealth();
 		return started;
