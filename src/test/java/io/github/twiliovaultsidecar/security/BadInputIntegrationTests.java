@@ -286,7 +286,21 @@ class BadInputIntegrationTests {
 				http("TRACE to the admin API", "TRACE", "/admin/v1/credentials"),
 				raw("CONNECT in authority form (Netty may refuse)", "CONNECT api.twilio.com:443", "").refusedByNetty(),
 				raw("CONNECT to a proxy path", "CONNECT " + MESSAGES, ""),
-				http("an unknown method", "PROPFIND", MESSAGES)));
+				http("an unknown method", "PROPFIND", MESSAGES),
+				// credential-bearing resources in a representation other than JSON
+				http("the Accounts list as XML (no extension)", "GET", IE1 + "/2010-04-01/Accounts", null,
+						"X-Twilio-Account-Sid", ACCOUNT),
+				http("the Accounts list as .xml", "GET", IE1 + "/2010-04-01/Accounts.xml", null, "X-Twilio-Account-Sid",
+						ACCOUNT),
+				http("the Accounts list as .csv", "GET", IE1 + "/2010-04-01/Accounts.csv", null, "X-Twilio-Account-Sid",
+						ACCOUNT),
+				http("an Account without an extension", "GET", IE1 + ACCOUNT_PATH),
+				http("an Account as .xml", "GET", IE1 + ACCOUNT_PATH + ".xml"),
+				http("an Account as .html", "GET", IE1 + ACCOUNT_PATH + ".html"),
+				http("a new API key as .xml", "POST", IE1 + ACCOUNT_PATH + "/Keys.xml", "FriendlyName=k", "Content-Type",
+						FORM),
+				http("a new signing key as .csv", "POST", IE1 + ACCOUNT_PATH + "/SigningKeys.csv", "FriendlyName=k",
+						"Content-Type", FORM)));
 		return cases.stream();
 	}
 
