@@ -89,6 +89,11 @@ seed: $(JAVA_CLIENT) ## Verify and store a regional token with your VAULT_TOKEN:
 	if [ -z "$$jar" ]; then $(MVN) -q -DskipTests package >&2 && jar=$$(ls target/twilio-vault-sidecar-*.jar | grep -v '\.original$$' | head -1); fi; \
 	java -jar "$$jar" seed --account "$(ACCOUNT)" --region "$(REGION)" $(if $(EDGE),--edge "$(EDGE)")
 
+.PHONY: credential-resources
+credential-resources: $(PYTHON_SDK_VENV)/.installed ## Derive the table of credential-bearing Twilio resources from the Python SDK's models
+	"$(PYTHON_SDK)" scripts/credential-resources.py "$$("$(PYTHON_SDK)" -c 'import os, twilio; print(os.path.dirname(twilio.__file__))')" \
+	  > src/main/resources/io/github/twiliovaultsidecar/proxy/credential-resources.tsv
+
 .PHONY: bench
 bench: $(JAVA_CLIENT) ## Benchmark on 127.0.0.1: sidecar vs nginx vs direct (throughput, latency, CPU, RSS, start-up)
 	@scripts/bench.sh
