@@ -262,7 +262,7 @@ class HelmChartTests {
 		assertThatThrownBy(() -> render(null, Map.of("securityContext.readOnlyRootFilesystem", false)))
 			.hasMessageContaining("readOnlyRootFilesystem");
 		assertThatThrownBy(() -> render(null, Map.of("mode", "daemonset"))).hasMessageContaining("mode");
-		assertThatThrownBy(() -> render(null, Map.of("mode", "local"))).hasMessageContaining("app.image is required");
+		assertThatThrownBy(() -> render(null, Map.of("mode", "local"))).hasMessageContaining("app.image");
 	}
 
 	// --- local (sidecar) mode -------------------------------------------------------------------
