@@ -151,6 +151,25 @@ public final class CapturingCaller {
 	}
 
 	/**
+	 * @return every response received so far as the text a leak detector searches (status, headers,
+	 * body), keyed by its number, method and path, oldest first
+	 */
+	public java.util.Map<String, String> receivedAsText() {
+		java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+		List<HttpResponse<String>> all = received();
+		for (int i = 0; i < all.size(); i++) {
+			HttpResponse<String> response = all.get(i);
+			StringBuilder text = new StringBuilder().append(response.statusCode()).append('\n');
+			response.headers().map().forEach((name, values) -> text.append(name).append(": ")
+				.append(String.join(", ", values)).append('\n'));
+			text.append('\n').append(response.body());
+			texts.put("response #" + i + " " + response.request().method() + " " + response.request().uri().getRawPath(),
+					text.toString());
+		}
+		return texts;
+	}
+
+	/**
 	 * Asserts that no response body or header value received so far contains any of the secrets, or
 	 * the Basic-auth base64 form of any {@code username:secret} pair.
 	 * @param secrets raw secrets
