@@ -29,7 +29,7 @@
 # BENCH_CDS=0 (run the plain fat jar instead of the extracted jar with a class-data-sharing archive),
 # BENCH_JFR=1 (record a JFR profile of the sidecar into target/bench/sidecar.jfr),
 # BENCH_SKIP_BUILD=1 (use the jar already in target/).
-# The sidecar runs with the options the README recommends for a sidecar container:
+# The sidecar runs with the options sized for a sidecar container:
 #   -Xmx128m -Xms32m -Xmn24m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=2000
 #   -Djdk.reflect.useNativeAccessorOnly=true, MALLOC_ARENA_MAX=2
 # Start-up is measured twice: the plain `java -jar` and the way it is run for the load: the extracted

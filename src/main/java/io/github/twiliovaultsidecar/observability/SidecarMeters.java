@@ -1,7 +1,7 @@
 package io.github.twiliovaultsidecar.observability;
 
 /**
- * Meter names every feature uses, as one documented contract (the README lists them with their
+ * Meter names every feature uses, as one documented contract (docs/observability.md lists them with their
  * tags). Tags are always bounded: never an Account SID, a key SID, a path, a host name or anything
  * secret. Prometheus names add {@code _total}, {@code _seconds} and so on to these.
  */

@@ -64,6 +64,8 @@ class VaultOutageIntegrationTests {
 		registry.add("sidecar.vault.refresh-interval", () -> "30s");
 		registry.add("sidecar.vault.max-staleness", () -> "15m");
 		registry.add("sidecar.vault.breaker-wait", () -> "5s");
+		// The readiness details this test reads are shown only to authorized callers by default.
+		registry.add("management.endpoint.health.show-details", () -> "always");
 		twilio.authToken(ACCOUNT, "ie1", TOKEN);
 	}
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -299,6 +300,12 @@ class CanarySuiteIntegrationTests {
 		for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
 				"/actuator/info")) {
 			assertThat(send("GET", path, null).statusCode()).as(path).isEqualTo(200);
+		}
+		for (String path : List.of("/actuator/health", "/actuator/health/readiness")) {
+			JsonNode health = JSON.readTree(send("GET", path, null).body());
+			assertThat(health.propertyNames()).as("what an unauthenticated caller learns from " + path)
+				.contains("status")
+				.doesNotContain("components", "details");
 		}
 		HttpResponse<String> metrics = send("GET", "/actuator/metrics", null);
 		assertThat(metrics.statusCode()).isEqualTo(200);
