@@ -2,10 +2,13 @@ package io.github.twiliovaultsidecar.security;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,6 +71,8 @@ class CanarySuiteIntegrationTests {
 	private static final TwilioStandIn twilio = TwilioStandIn.start();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern METER_ROW = Pattern.compile("(?m)^\\| `(sidecar\\.[a-z0-9.]+)` \\|");
 
 	private static final String ACCOUNT = TestSids.accountSid();
 
@@ -315,6 +322,24 @@ class CanarySuiteIntegrationTests {
 		for (String name : names) {
 			assertThat(send("GET", "/actuator/metrics/" + name, null).statusCode()).as(name).isEqualTo(200);
 		}
+		assertThat(names).as("the meters docs/observability.md lists exist after the traffic above")
+			.containsAll(documentedMeters());
+	}
+
+	/** @return the meter names in the first column of docs/observability.md's meter tables */
+	private static List<String> documentedMeters() {
+		List<String> meters = new ArrayList<>();
+		try {
+			Matcher row = METER_ROW.matcher(Files.readString(Path.of("docs/observability.md")));
+			while (row.find()) {
+				meters.add(row.group(1));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		assertThat(meters).as("meter rows in docs/observability.md").hasSizeGreaterThanOrEqualTo(10);
+		return meters;
 	}
 
 	@ParameterizedTest(name = "{0} is not exposed")
