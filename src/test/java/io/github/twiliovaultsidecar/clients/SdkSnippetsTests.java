@@ -24,6 +24,10 @@ class SdkSnippetsTests {
 
 	private static final Path DOCS = CLIENTS.resolveSibling("docs").resolve("calling-twilio.md");
 
+	private static final Path README = CLIENTS.resolveSibling("README.md");
+
+	private static final Pattern JAVA_BLOCK = Pattern.compile("(?s)```java\n(.*?)```");
+
 	private static final String MARK = "--- the snippet of docs/calling-twilio.md, as an app writes it ---";
 
 	@ParameterizedTest
@@ -50,6 +54,16 @@ class SdkSnippetsTests {
 		assertThat(docs).contains("import io.github.twiliovaultsidecar.client.SidecarHttpClient;")
 			.contains("new TwilioRestClient.Builder(accountSid, SidecarHttpClient.PLACEHOLDER_TOKEN)")
 			.contains(".httpClient(new SidecarHttpClient())");
+	}
+
+	@Test
+	void theReadmesJavaSnippetIsPartOfTheDocsOne() throws IOException {
+		Matcher readme = JAVA_BLOCK.matcher(Files.readString(README));
+		Matcher docs = JAVA_BLOCK.matcher(Files.readString(DOCS));
+		assertThat(readme.find()).as("a java block in README.md").isTrue();
+		assertThat(docs.find()).as("a java block in docs/calling-twilio.md").isTrue();
+		assertThat(docs.group(1).lines().toList()).as("the Java SDK block of docs/calling-twilio.md")
+			.containsSubsequence(readme.group(1).lines().toList());
 	}
 
 }
