@@ -3,6 +3,7 @@ package io.github.twiliovaultsidecar.proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -22,7 +23,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * and makes a supplier each time (together about 2 % of the event loops' time in the benchmark). The
  * registries still hold every one of them, for their meters.
  */
-final class RegionGuards {
+final class RegionGuards implements RegionBreakers {
 
 	private final CircuitBreakerRegistry breakers;
 
@@ -61,6 +62,18 @@ final class RegionGuards {
 	Bulkhead bulkhead(String host) {
 		Bulkhead bulkhead = this.bulkheadByHost.get(host);
 		return (bulkhead != null) ? bulkhead : this.bulkheadByHost.computeIfAbsent(host, this.bulkheads::bulkhead);
+	}
+
+	/** An open (or forced-open) breaker holds back for its whole wait in the open state. */
+	@Override
+	public Optional<Duration> holdBack(String host) {
+		CircuitBreaker breaker = this.breakerByHost.get(host);
+		if (breaker == null) {
+			return Optional.empty();
+		}
+		CircuitBreaker.State state = breaker.getState();
+		return (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN)
+				? Optional.of(this.waitInOpen) : Optional.empty();
 	}
 
 	/** @return how long an open breaker stays open, for {@code Retry-After} */

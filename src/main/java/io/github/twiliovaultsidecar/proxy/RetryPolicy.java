@@ -1,16 +1,14 @@
 package io.github.twiliovaultsidecar.proxy;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 
 import io.github.resilience4j.core.IntervalFunction;
 
 import org.springframework.http.HttpMethod;
+
+import io.github.twiliovaultsidecar.twilio.Throttling;
 
 /**
  * Decides whether a failed attempt is sent again, and after how long. Idempotent methods (GET,
@@ -22,7 +20,7 @@ import org.springframework.http.HttpMethod;
 final class RetryPolicy {
 
 	/** Twilio's error code for "too many concurrent requests": such requests are not processed. */
-	static final int CONCURRENCY_LIMIT_CODE = 20429;
+	static final int CONCURRENCY_LIMIT_CODE = Throttling.CONCURRENCY_LIMIT_CODE;
 
 	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE);
 
@@ -77,24 +75,9 @@ final class RetryPolicy {
 		return (wait.compareTo(remaining) < 0) ? Optional.of(wait) : Optional.empty();
 	}
 
-	/** @return the wait a {@code Retry-After} value asks for (seconds or an HTTP date), empty when absent or unreadable */
+	/** @return the wait a {@code Retry-After} value asks for, see {@link Throttling#retryAfter} */
 	static Optional<Duration> parseRetryAfter(String value) {
-		if (value == null || value.isBlank()) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
-		}
-		catch (NumberFormatException ex) {
-			try {
-				Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-				Duration wait = Duration.between(Instant.now(), at);
-				return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-			}
-			catch (DateTimeParseException notADate) {
-				return Optional.empty();
-			}
-		}
+		return Throttling.retryAfter(value);
 	}
 
 }

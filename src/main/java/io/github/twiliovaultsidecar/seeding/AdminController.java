@@ -64,6 +64,16 @@ class AdminController {
 		return Mono.defer(() -> this.seeding.verifyStored(vaultToken, CredentialKey.of(account, region)));
 	}
 
+	/**
+	 * Checks the stored credential against Twilio now, as the background verification does, and
+	 * answers with the outcome (200 also when Twilio rejects it: the outcome says so).
+	 */
+	@PostMapping(path = "/credentials/{account}/{region}/verification")
+	Mono<VerificationReport> reverify(@PathVariable String account, @PathVariable String region,
+			@RequestHeader(name = VaultSessions.TOKEN_HEADER, required = false) String vaultToken) {
+		return Mono.defer(() -> this.seeding.reverify(vaultToken, CredentialKey.of(account, region)));
+	}
+
 	/** The inventory, optionally filtered by {@code ?account=} and {@code ?region=}. */
 	@GetMapping(path = "/credentials")
 	Mono<Inventory> inventory(@RequestHeader(name = VaultSessions.TOKEN_HEADER, required = false) String vaultToken,

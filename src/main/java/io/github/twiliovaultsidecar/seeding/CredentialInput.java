@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.github.twiliovaultsidecar.store.CredentialFields;
 import io.github.twiliovaultsidecar.store.CredentialKind;
+import io.github.twiliovaultsidecar.store.RegionalCredential;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.ApiKeySid;
 import io.github.twiliovaultsidecar.twilio.Edge;
@@ -75,6 +76,17 @@ final class CredentialInput {
 		ApiKeySid sid = ApiKeySid.parse(apiKeySid.strip());
 		return new CredentialInput(CredentialKind.API_KEY, sid.value(),
 				checkedSecret(CredentialFields.API_KEY_SECRET, apiKeySecret), parsedEdge);
+	}
+
+	/**
+	 * @return the credential as stored, checked the way a seed is
+	 * @throws SeedingException (422) when the stored secret is not one Twilio could have issued
+	 */
+	static CredentialInput fromStored(RegionalCredential credential) {
+		String edge = credential.edge().map(Object::toString).orElse(null);
+		return (credential.kind() == CredentialKind.AUTH_TOKEN)
+				? of(credential.key().account(), credential.secret().reveal(), null, null, edge)
+				: of(credential.key().account(), null, credential.username(), credential.secret().reveal(), edge);
 	}
 
 	/** @return an Auth Token credential read from Twilio itself (subaccount sync) */

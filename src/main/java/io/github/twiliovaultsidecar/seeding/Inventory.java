@@ -60,12 +60,15 @@ record Inventory(String mount, int count, @JsonProperty("with_problems") int wit
 	 * @param verifiedAt custom metadata {@code verified_at}
 	 * @param fingerprint custom metadata {@code fingerprint}
 	 * @param problems one sentence per problem, naming keys and folders, never values
+	 * @param verification the last check against Twilio (this instance's, else the one recorded in the
+	 * entry's custom metadata), {@code null} when none is known
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Entry(String path, String account, String region, long version,
 			@JsonProperty("created_time") String createdTime, @JsonProperty("updated_time") String updatedTime,
 			@JsonProperty("age_days") Long ageDays, String source, @JsonProperty("seeded_by") String seededBy,
-			@JsonProperty("verified_at") String verifiedAt, String fingerprint, List<String> problems) {
+			@JsonProperty("verified_at") String verifiedAt, String fingerprint, List<String> problems,
+			Verification verification) {
 	}
 
 }

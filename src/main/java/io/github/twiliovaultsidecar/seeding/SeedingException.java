@@ -68,6 +68,11 @@ public final class SeedingException extends SidecarException {
 				Map.of("account", parent, "region", region, "path", path, "twilio_status", twilioStatus));
 	}
 
+	static SeedingException notStored(String path) {
+		return new SeedingException("credential-not-found", 404, "Credential not found",
+				"No Twilio credential is stored at " + path, Map.of("path", path));
+	}
+
 	static SeedingException vaultDenied(String path, String operation) {
 		return new SeedingException("vault-permission-denied", 403, "Vault denied the operation",
 				"Vault denied " + operation + " on " + path + " to your token: its policy lacks the capability",

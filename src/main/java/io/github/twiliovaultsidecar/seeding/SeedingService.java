@@ -32,6 +32,7 @@ import io.github.twiliovaultsidecar.store.EntryMetadata;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
 import io.github.twiliovaultsidecar.store.StoredPath;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.VerificationMarks;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Region;
 import io.github.twiliovaultsidecar.twilio.TwilioHost;
@@ -63,7 +64,7 @@ final class SeedingService {
 	}
 
 	/** Custom metadata written when a seed skipped verification. */
-	static final String META_VERIFIED = "verified";
+	static final String META_VERIFIED = VerificationMarks.META_UNVERIFIED;
 
 	private static final String PRODUCT = "api";
 
@@ -81,8 +82,13 @@ final class SeedingService {
 
 	private final Duration maxAge;
 
+	private final CredentialVerifier verifier;
+
+	private final VerificationResults verifications;
+
 	SeedingService(VaultSessions sessions, CredentialStore serviceStore, VaultOperations serviceVault,
-			TwilioAccounts twilio, AuditLog audit, Clock clock, Duration maxAge) {
+			TwilioAccounts twilio, AuditLog audit, Clock clock, Duration maxAge, CredentialVerifier verifier,
+			VerificationResults verifications) {
 		this.sessions = sessions;
 		this.serviceStore = serviceStore;
 		this.serviceVault = serviceVault;
@@ -90,6 +96,8 @@ final class SeedingService {
 		this.audit = audit;
 		this.clock = clock;
 		this.maxAge = maxAge;
+		this.verifier = verifier;
+		this.verifications = verifications;
 	}
 
 	private VaultLayout layout() {
@@ -167,7 +175,7 @@ final class SeedingService {
 				who.set(caller.displayName());
 				return this.serviceStore.read(key);
 			}).flatMap(credential -> {
-				CredentialInput input = stored(credential);
+				CredentialInput input = CredentialInput.fromStored(credential);
 				TwilioHost host = TwilioHost.of(PRODUCT, key.region(), credential.edge());
 				return this.twilio.verify(key.account(), host, input).then(blocking(() -> {
 					Map<String, String> custom = new LinkedHashMap<>(caller.store()
@@ -188,6 +196,34 @@ final class SeedingService {
 			.doOnSuccess(result -> this.audit.admin(who.get(), "verify", path, "verified", result.version(),
 					result.fingerprint()))
 			.doOnError(ex -> this.audit.admin(who.get(), "verify", path, outcome(ex), null, null));
+	}
+
+	/**
+	 * Checks one stored credential now, as the background verification does (read with the service's
+	 * token, one attempt, no waiting), and records the outcome the same way. The caller's token must
+	 * be allowed to read the entry's metadata, as the inventory needs.
+	 * @return the outcome; a credential Twilio rejects is an outcome, not an error
+	 * @throws SeedingException (as the Mono's error) 401 without a token, 403 when Vault refuses it
+	 * @throws CredentialStoreException.AccessDenied (as the Mono's error) when the caller may not read
+	 * the entry's metadata
+	 * @throws CredentialStoreException.NotFound (as the Mono's error) when nothing is stored there
+	 */
+	Mono<VerificationReport> reverify(String vaultToken, CredentialKey key) {
+		String path = layout().displayPath(key);
+		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			return blocking(() -> {
+				who.set(caller.displayName());
+				return caller.store().metadata(storedPath).orElseThrow(() -> SeedingException.notStored(path));
+			}).flatMap(meta -> this.verifier.check(key, VerificationPacing.immediate(), false))
+				.map(verification -> new VerificationReport(path, key.account().value(), key.region().code(),
+						verification));
+		})
+			.doOnSuccess(report -> this.audit.admin(who.get(), "verification", path,
+					report.verification().outcome().value(), report.verification().version(), null))
+			.doOnError(ex -> this.audit.admin(who.get(), "verification", path, outcome(ex), null, null));
 	}
 
 	/**
@@ -345,7 +381,32 @@ final class SeedingService {
 				meta.flatMap(EntryMetadata::updatedTime).map(Instant::toString).orElse(null),
 				written.map(at -> Duration.between(at, now).toDays()).orElse(null),
 				custom.get(CredentialFields.META_SOURCE), custom.get(CredentialFields.META_SEEDED_BY),
-				custom.get(CredentialFields.META_VERIFIED_AT), custom.get(CredentialFields.META_FINGERPRINT), problems);
+				custom.get(CredentialFields.META_VERIFIED_AT), custom.get(CredentialFields.META_FINGERPRINT), problems,
+				lastVerification(layout().displayPath(path.relativePath()), custom).orElse(null));
+	}
+
+	/** @return the newer of this instance's last check and the one recorded in custom metadata */
+	private Optional<Verification> lastVerification(String path, Map<String, String> custom) {
+		Optional<Verification> recorded = Optional.ofNullable(custom.get(VerificationMarks.META_OUTCOME))
+			.flatMap(outcome -> java.util.Arrays.stream(Verification.Outcome.values())
+				.filter(o -> o.value().equals(outcome))
+				.findFirst())
+			.flatMap(outcome -> instant(custom.get(VerificationMarks.META_CHECKED_AT))
+				.map(at -> Verification.of(outcome, at, null, null)));
+		Optional<Verification> seen = this.verifications.last(path);
+		if (seen.isPresent() && recorded.isPresent()) {
+			return seen.get().instant().isBefore(recorded.get().instant()) ? recorded : seen;
+		}
+		return seen.or(() -> recorded);
+	}
+
+	private static Optional<Instant> instant(String text) {
+		try {
+			return Optional.ofNullable(text).map(Instant::parse);
+		}
+		catch (java.time.format.DateTimeParseException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** @return the entry's latest secret data read with the service's token, empty when unreadable */
@@ -363,14 +424,6 @@ final class SeedingService {
 		catch (RuntimeException ex) {
 			return Optional.empty();
 		}
-	}
-
-	private static CredentialInput stored(RegionalCredential credential) {
-		return (credential.kind() == CredentialKind.AUTH_TOKEN)
-				? CredentialInput.of(credential.key().account(), credential.secret().reveal(), null, null,
-						credential.edge().map(Object::toString).orElse(null))
-				: CredentialInput.of(credential.key().account(), null, credential.username(),
-						credential.secret().reveal(), credential.edge().map(Object::toString).orElse(null));
 	}
 
 	private SeedResult result(CredentialKey key, CredentialKind kind, String edge, long version, String fingerprint,

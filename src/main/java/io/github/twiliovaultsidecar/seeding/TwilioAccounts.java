@@ -19,6 +19,7 @@ import io.github.twiliovaultsidecar.SidecarException;
 import io.github.twiliovaultsidecar.proxy.UpstreamClient;
 import io.github.twiliovaultsidecar.store.CredentialKind;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.twilio.Throttling;
 import io.github.twiliovaultsidecar.twilio.TwilioHost;
 
 /**
@@ -55,21 +56,31 @@ final class TwilioAccounts {
 	 * Messages for an API key (a Standard key may not read the Accounts resource).
 	 * @return completes when Twilio accepted the credential
 	 * @throws SeedingException (as the Mono's error) 422 when Twilio refused it, 502 when Twilio failed
+	 * or answered 429
 	 */
 	Mono<Void> verify(AccountSid account, TwilioHost host, CredentialInput credential) {
-		String path = (credential.kind() == CredentialKind.AUTH_TOKEN)
-				? API_BASE + "/Accounts/" + account.value() + ".json"
-				: API_BASE + "/Accounts/" + account.value() + "/Messages.json?PageSize=1";
-		return get(host, path, credential.basicAuthorization()).flatMap(answer -> {
-			if (answer.status() / 100 == 2) {
+		return check(account, host, credential).flatMap(answer -> {
+			if (answer.accepted()) {
 				return Mono.<Void>empty();
 			}
-			if (answer.status() / 100 == 4) {
+			if (answer.rejected()) {
 				return Mono.error(SeedingException.rejectedByTwilio(account.value(), host.region().code(),
 						host.hostName(), answer.status()));
 			}
 			return Mono.error(SeedingException.twilioFailed(host.hostName(), "Twilio answered " + answer.status()));
 		});
+	}
+
+	/**
+	 * The same read as {@link #verify}, answering with Twilio's status instead of failing on it.
+	 * @return Twilio's answer; fails only when Twilio could not be reached ({@link SeedingException}, 502)
+	 */
+	Mono<CheckAnswer> check(AccountSid account, TwilioHost host, CredentialInput credential) {
+		String path = (credential.kind() == CredentialKind.AUTH_TOKEN)
+				? API_BASE + "/Accounts/" + account.value() + ".json"
+				: API_BASE + "/Accounts/" + account.value() + "/Messages.json?PageSize=1";
+		return get(host, path, credential.basicAuthorization()).map(answer -> new CheckAnswer(answer.status(),
+				Throttling.retryAfter(answer.retryAfter())));
 	}
 
 	/**
@@ -131,18 +142,44 @@ final class TwilioAccounts {
 			.exchange(HttpMethod.GET, host.hostName(), pathAndQuery, out -> out.putAll(headers), Flux.empty(), VERIFY_TIMEOUT,
 					(ClientHttpResponse response) -> {
 						int status = response.getStatusCode().value();
+						String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
 						if (status / 100 != 2) {
-							return UpstreamClient.releaseBody(response).then(Mono.just(new Answer(status, null)));
+							return UpstreamClient.releaseBody(response).then(Mono.just(new Answer(status, null, retryAfter)));
 						}
 						return DataBufferUtils.join(response.getBody())
-							.map(body -> new Answer(status, JSON.readTree(body.asInputStream(true))))
-							.defaultIfEmpty(new Answer(status, null));
+							.map(body -> new Answer(status, JSON.readTree(body.asInputStream(true)), retryAfter))
+							.defaultIfEmpty(new Answer(status, null, retryAfter));
 					})
 			.onErrorMap(ex -> !(ex instanceof SeedingException), ex -> SeedingException.twilioFailed(host.hostName(),
 					(ex instanceof SidecarException) ? "unreachable or timed out" : ex.getClass().getSimpleName()));
 	}
 
-	private record Answer(int status, JsonNode body) {
+	private record Answer(int status, JsonNode body, String retryAfter) {
+	}
+
+	/**
+	 * Twilio's answer to a credential check.
+	 *
+	 * @param status the HTTP status
+	 * @param retryAfter the wait Twilio asked for with {@code Retry-After}, empty when it asked for none
+	 */
+	record CheckAnswer(int status, Optional<java.time.Duration> retryAfter) {
+
+		/** @return whether Twilio accepted the credential */
+		boolean accepted() {
+			return this.status / 100 == 2;
+		}
+
+		/** @return whether Twilio asked to slow down (429, e.g. code 20429): nothing was processed */
+		boolean throttled() {
+			return this.status == Throttling.STATUS;
+		}
+
+		/** @return whether Twilio refused the credential (any other 4xx) */
+		boolean rejected() {
+			return this.status / 100 == 4 && !throttled();
+		}
+
 	}
 
 	private record Page(List<Account> accounts, Optional<String> next) {

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +30,8 @@ import io.github.twiliovaultsidecar.store.CredentialStoreException;
 import io.github.twiliovaultsidecar.store.StoredPath;
 import io.github.twiliovaultsidecar.store.VaultCredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.VaultLease;
+import io.github.twiliovaultsidecar.store.VerificationMarks;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.VaultServer;
@@ -48,6 +52,9 @@ class VaultPoliciesIntegrationTests {
 
 	private static final String MOUNT = "twilio";
 
+	/** The verification lease entry under the default layout and lease name. */
+	private static final String LEASE = "sidecar-verification-lease";
+
 	/** An account with credentials in ie1 and us1; the per-account reader is rendered for it. */
 	private final String account = TestSids.accountSid();
 
@@ -62,7 +69,8 @@ class VaultPoliciesIntegrationTests {
 	void loadPoliciesAndSeed(VaultServer vault, @TempDir Path rendered) throws Exception {
 		this.vault = vault;
 		vault.enableKv2(MOUNT);
-		for (String name : List.of("twilio-signing-proxy", "twilio-seeder", "twilio-auditor")) {
+		for (String name : List.of("twilio-signing-proxy", "twilio-seeder", "twilio-auditor",
+				"twilio-credential-verifier")) {
 			loadPolicy(name, Files.readString(POLICIES.resolve(name + ".hcl")));
 			this.tokens.put(name, createToken(name, name + "-test"));
 		}
@@ -74,6 +82,7 @@ class VaultPoliciesIntegrationTests {
 		rootWrite(this.account + "/ie1");
 		rootWrite(this.account + "/us1");
 		rootWrite(this.other + "/ie1");
+		rootWrite(LEASE);
 	}
 
 	@ParameterizedTest(name = "{0} {1} {2} -> {3}")
@@ -89,6 +98,8 @@ class VaultPoliciesIntegrationTests {
 			twilio-signing-proxy   | write-metadata  | twilio/metadata/{account}/ie1         | denied
 			twilio-signing-proxy   | delete          | twilio/data/{account}/ie1             | denied
 			twilio-signing-proxy   | read            | twilio/config                         | denied
+			twilio-signing-proxy   | write-cas       | twilio/data/sidecar-verification-lease | denied
+			twilio-signing-proxy   | patch-metadata  | twilio/metadata/{account}/ie1         | denied
 			twilio-seeder          | write-new       | twilio/data/{fresh}/ie1               | allowed
 			twilio-seeder          | write-cas       | twilio/data/{account}/us1             | allowed
 			twilio-seeder          | write           | twilio/data/{account}/us1             | allowed
@@ -107,6 +118,15 @@ class VaultPoliciesIntegrationTests {
 			twilio-auditor         | read            | twilio/data/{account}/ie1             | denied
 			twilio-auditor         | write           | twilio/data/{account}/ie1             | denied
 			twilio-auditor         | write-metadata  | twilio/metadata/{account}/ie1         | denied
+			twilio-credential-verifier | read        | twilio/data/sidecar-verification-lease | allowed
+			twilio-credential-verifier | write-cas   | twilio/data/sidecar-verification-lease | allowed
+			twilio-credential-verifier | patch-metadata | twilio/metadata/{account}/ie1      | allowed
+			twilio-credential-verifier | patch-settings | twilio/metadata/{account}/ie1      | denied
+			twilio-credential-verifier | write-metadata | twilio/metadata/{account}/ie1      | denied
+			twilio-credential-verifier | delete      | twilio/data/sidecar-verification-lease | denied
+			twilio-credential-verifier | read        | twilio/data/{account}/ie1             | denied
+			twilio-credential-verifier | write       | twilio/data/{account}/ie1             | denied
+			twilio-credential-verifier | list        | twilio/metadata/                      | denied
 			twilio-account-reader  | read            | twilio/data/{account}/ie1             | allowed
 			twilio-account-reader  | read            | twilio/data/{account}/us1             | allowed
 			twilio-account-reader  | read            | twilio/data/{other}/ie1               | denied
@@ -136,6 +156,38 @@ class VaultPoliciesIntegrationTests {
 		assertThat(store.list()).contains(new StoredPath(this.account, "ie1"), new StoredPath(this.other, "ie1"));
 		assertThatThrownBy(() -> store.write(CredentialKey.of(TestSids.accountSid(), "au1"),
 				Map.of("auth_token", TestSids.authToken()), Map.of(), 0))
+			.isInstanceOf(CredentialStoreException.AccessDenied.class);
+	}
+
+	@Test
+	void theVerifierTokenHoldsTheLeaseWithCasAndRecordsChecksWhichTheProxyAloneCannot() {
+		VaultLayout layout = new VaultLayout(MOUNT, "");
+		String verifier = createToken(List.of("twilio-signing-proxy", "twilio-credential-verifier"), "verifier");
+		VaultLease lease = new VaultLease(this.vault.template(verifier), layout, LEASE);
+		VaultLease.State seen = lease.read();
+		Instant now = Instant.now();
+		VaultLease.State taken = lease.write(seen, "replica-a", now.plusSeconds(60), Optional.empty()).orElseThrow();
+		assertThat(lease.write(seen, "replica-b", now.plusSeconds(60), Optional.empty())).isEmpty();
+		assertThat(lease.read().owner()).isEqualTo("replica-a");
+		assertThat(lease.write(taken, "", now, Optional.of(now.plusSeconds(3600)))).isPresent();
+		assertThat(lease.read().nextRunAt()).contains(now.plusSeconds(3600));
+
+		CredentialKey key = CredentialKey.of(this.account, "us1");
+		this.vault.rootTemplate()
+			.write(MOUNT + "/metadata/" + key.relativePath(), Map.of("custom_metadata", Map.of("source", "cli")));
+		new VerificationMarks(this.vault.template(verifier), layout).record(key, "verified", "2026-05-01T08:00:00Z",
+				Optional.of("0123456789ab"));
+		assertThat(store(verifier, layout).metadata(new StoredPath(this.account, "us1")))
+			.hasValueSatisfying(meta -> assertThat(meta.customMetadata()).containsEntry("source", "cli")
+				.containsEntry("verified_at", "2026-05-01T08:00:00Z")
+				.containsEntry("verification_outcome", "verified")
+				.containsEntry("fingerprint", "0123456789ab"));
+
+		String proxy = this.tokens.get("twilio-signing-proxy");
+		assertThatThrownBy(() -> new VaultLease(this.vault.template(proxy), layout, LEASE).read())
+			.isInstanceOf(CredentialStoreException.AccessDenied.class);
+		assertThatThrownBy(() -> new VerificationMarks(this.vault.template(proxy), layout).record(key, "rejected",
+				"2026-05-01T08:00:00Z", Optional.empty()))
 			.isInstanceOf(CredentialStoreException.AccessDenied.class);
 	}
 
@@ -203,10 +255,14 @@ class VaultPoliciesIntegrationTests {
 	}
 
 	private String createToken(String policy, String displayName) {
+		return createToken(List.of(policy), displayName);
+	}
+
+	private String createToken(List<String> policies, String displayName) {
 		return this.vault.rootTemplate()
 			.opsForToken()
 			.create(VaultTokenRequest.builder()
-				.withPolicy(policy)
+				.policies(policies)
 				.noDefaultPolicy()
 				.displayName(displayName)
 				.ttl(30, TimeUnit.MINUTES)
@@ -241,6 +297,9 @@ class VaultPoliciesIntegrationTests {
 					data + ",\"options\":{\"cas\":" + currentVersion(path.replaceFirst("/data/", "/metadata/")) + "}}");
 			case "write-metadata" ->
 				send(token, "POST", path, "{\"custom_metadata\":{\"source\":\"cli\",\"fingerprint\":\"0123456789ab\"}}");
+			case "patch-metadata" -> send(token, "PATCH", path,
+					"{\"custom_metadata\":{\"verification_outcome\":\"verified\"}}");
+			case "patch-settings" -> send(token, "PATCH", path, "{\"max_versions\":1}");
 			case "delete" -> send(token, "DELETE", path, null);
 			case "destroy" -> send(token, "POST", path, "{\"versions\":[1]}");
 			default -> throw new IllegalArgumentException("unknown operation in the matrix: " + operation);
@@ -250,7 +309,7 @@ class VaultPoliciesIntegrationTests {
 	private int send(String token, String method, String path, String json) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.vault.address() + "/v1/" + path))
 			.header("X-Vault-Token", token)
-			.header("Content-Type", "application/json")
+			.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
 			.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)
 					: HttpRequest.BodyPublishers.noBody())
 			.build();

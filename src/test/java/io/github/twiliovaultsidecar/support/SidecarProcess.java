@@ -39,6 +39,12 @@ public final class SidecarProcess implements AutoCloseable {
 
 	private final Path log;
 
+	/**
+	 * Background verification is off unless a test sets this: a run checks every entry of the run's
+	 * shared Vault and would send requests other tests count.
+	 */
+	private static final String VERIFICATION_INTERVAL = "sidecar.verification.interval";
+
 	private SidecarProcess(Process process, int port, Path log) {
 		this.process = process;
 		this.port = port;
@@ -74,6 +80,9 @@ public final class SidecarProcess implements AutoCloseable {
 		command.add(serviceClassPath());
 		command.add(SidecarApplication.class.getName());
 		command.add("--server.port=" + port);
+		if (!properties.containsKey(VERIFICATION_INTERVAL)) {
+			command.add("--" + VERIFICATION_INTERVAL + "=0");
+		}
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
 		Path log = Files.createTempFile("sidecar-process", ".log");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

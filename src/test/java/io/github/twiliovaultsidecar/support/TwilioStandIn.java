@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -227,7 +228,7 @@ public final class TwilioStandIn implements AutoCloseable {
 			boolean upload = UPLOAD.matcher(path).matches();
 			byte[] body = upload ? new byte[0] : exchange.getRequestBody().readAllBytes();
 			long bodyLength = upload ? drain(exchange.getRequestBody()) : body.length;
-			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength);
+			Recorded recorded = new Recorded(method, host, path, query, headers, body, bodyLength, Instant.now());
 			this.requests.add(recorded);
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 			COUNTED_IN.set(this.inFlight);
@@ -526,9 +527,10 @@ public final class TwilioStandIn implements AutoCloseable {
 	 * @param headers every request header
 	 * @param body the body (empty for test-only uploads, which are only counted)
 	 * @param bodyLength body length in bytes
+	 * @param receivedAt when the stand-in read the request
 	 */
 	public record Recorded(String method, String host, String path, String query, Map<String, List<String>> headers,
-			byte[] body, long bodyLength) {
+			byte[] body, long bodyLength, Instant receivedAt) {
 
 		/** @return the first value of a header, case-insensitively, or {@code null} */
 		public String header(String name) {

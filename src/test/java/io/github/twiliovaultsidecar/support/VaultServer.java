@@ -18,9 +18,11 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.vault.authentication.TokenAuthentication;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.vault.client.SimpleVaultEndpointProvider;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
+import org.springframework.vault.support.VaultToken;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -249,9 +251,13 @@ public final class VaultServer implements AutoCloseable {
 		return this.version;
 	}
 
-	/** @return a template authenticated with {@code token} */
+	/**
+	 * @return a template authenticated with {@code token}, on the JDK's HTTP client (which, like the
+	 * service's, can send the PATCH requests KV v2 metadata patches need)
+	 */
 	public VaultTemplate template(String token) {
-		return new VaultTemplate(VaultEndpoint.from(URI.create(this.address)), new TokenAuthentication(token));
+		return new VaultTemplate(SimpleVaultEndpointProvider.of(VaultEndpoint.from(URI.create(this.address))),
+				new JdkClientHttpRequestFactory(), () -> VaultToken.of(token));
 	}
 
 	/** @return a template authenticated with the root token */
