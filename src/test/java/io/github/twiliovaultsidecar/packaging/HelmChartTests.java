@@ -258,11 +258,15 @@ class HelmChartTests {
 	}
 
 	@Test
-	void theValuesSchemaRefusesAHardenedSettingTurnedOffAndAnUnknownMode() {
+	void theValuesSchemaRefusesAHardenedSettingTurnedOffAnUnknownModeAMissingAppImageAndAPortOutOfRange() {
 		assertThatThrownBy(() -> render(null, Map.of("securityContext.readOnlyRootFilesystem", false)))
 			.hasMessageContaining("readOnlyRootFilesystem");
 		assertThatThrownBy(() -> render(null, Map.of("mode", "daemonset"))).hasMessageContaining("mode");
 		assertThatThrownBy(() -> render(null, Map.of("mode", "local"))).hasMessageContaining("app.image");
+		assertThatThrownBy(() -> render(null, Map.of("port", -1))).hasMessageContaining("port")
+			.hasMessageContaining("greater than or equal to 1");
+		assertThatThrownBy(() -> render(null, Map.of("service.port", 70000))).hasMessageContaining("service.port")
+			.hasMessageContaining("less than or equal to 65535");
 	}
 
 	// --- local (sidecar) mode -------------------------------------------------------------------
