@@ -25,8 +25,17 @@ final class AccountPermits {
 
 	private final Map<AccountSid, Permits> byAccount = new ConcurrentHashMap<>();
 
+	private final Runnable limited;
+
 	AccountPermits(ResilienceProperties.Accounts settings) {
+		this(settings, () -> {
+		});
+	}
+
+	/** @param limited called once for every request refused because its account stayed at its limit */
+	AccountPermits(ResilienceProperties.Accounts settings, Runnable limited) {
 		this.settings = settings;
+		this.limited = limited;
 	}
 
 	/**
@@ -40,7 +49,10 @@ final class AccountPermits {
 			return Mono.just(free).doOnDiscard(Runnable.class, Runnable::run);
 		}
 		return Mono.<Runnable>create(sink -> permits.acquire(sink))
-			.timeout(this.settings.queueTimeout(), Mono.error(() -> ProxyException.accountBusy(account, permits.limit)))
+			.timeout(this.settings.queueTimeout(), Mono.error(() -> {
+				this.limited.run();
+				return ProxyException.accountBusy(account, permits.limit);
+			}))
 			// a permit granted to a request that already timed out or went away is handed back
 			.doOnDiscard(Runnable.class, Runnable::run);
 	}

@@ -92,9 +92,9 @@ class ProxyConfiguration {
 	@Bean
 	SigningProxy signingProxy(ProxyProperties properties, CredentialCache credentials, StoreProperties store,
 			UpstreamClient upstream, ResilienceProperties resilience, RegionGuards guards, Clock clock,
-			CallerAccess access, AuditLog audit, MeterRegistry registry) {
+			CallerAccess access, AuditLog audit, MeterRegistry registry, ProxyMetrics metrics) {
 		return new SigningProxy(properties, credentials, store.layout(), upstream, resilience, guards,
-				new AccountPermits(resilience.accounts()), clock, access, audit,
+				new AccountPermits(resilience.accounts(), metrics::accountLimited), clock, access, audit,
 				new Redaction(credentials::held, credentials::changes, CredentialResources.shipped(), registry));
 	}
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,6 +39,9 @@ final class ProxyMetrics {
 	/** Distribution of Twilio's {@code Twilio-Concurrent-Requests} answers, by region. */
 	static final String TWILIO_CONCURRENCY = "sidecar.twilio.concurrent.requests";
 
+	/** Counter of requests refused with 429 because their account stayed at its concurrency limit. */
+	static final String ACCOUNT_LIMITED = "sidecar.proxy.account.limited";
+
 	/** Tag value when a request failed before a Twilio host was known. */
 	static final String NONE = "none";
 
@@ -58,9 +62,19 @@ final class ProxyMetrics {
 
 	private final Map<String, DistributionSummary> concurrency = new ConcurrentHashMap<>();
 
+	private final Counter accountLimited;
+
 	ProxyMetrics(MeterRegistry registry, Set<String> products) {
 		this.registry = registry;
 		this.products = products;
+		this.accountLimited = Counter.builder(ACCOUNT_LIMITED)
+			.description("Requests refused with 429 account-busy: the account stayed at its concurrency limit for the queue timeout")
+			.register(registry);
+	}
+
+	/** Counts one request refused because its account stayed at its concurrency limit. */
+	void accountLimited() {
+		this.accountLimited.increment();
 	}
 
 	/**

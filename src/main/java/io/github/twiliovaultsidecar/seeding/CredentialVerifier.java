@@ -107,7 +107,7 @@ final class CredentialVerifier {
 					return Mono.just(verification(Verification.Outcome.ERROR,
 							"the circuit breaker for " + host.hostName() + " is open: Twilio is failing there", version));
 				}
-				this.results.throttled(key.region(), VerificationResults.REASON_BREAKER_OPEN);
+				this.results.throttled(VerificationResults.REASON_BREAKER_OPEN);
 				return Mono.delay(pacing.holdBack(hold.get()))
 					.then(attempt(key, path, credential, pacing, attempt + 1));
 			}
@@ -124,7 +124,7 @@ final class CredentialVerifier {
 									+ answer.status() + " on " + host.hostName() + " " + attempt
 									+ " times (too many concurrent requests); nothing proven", version));
 						}
-						this.results.throttled(key.region(), VerificationResults.REASON_TWILIO_429);
+						this.results.throttled(VerificationResults.REASON_TWILIO_429);
 						Duration wait = pacing.throttled(key.region(), attempt, answer.retryAfter());
 						return Mono.delay(wait).then(attempt(key, path, credential, pacing, attempt + 1));
 					}

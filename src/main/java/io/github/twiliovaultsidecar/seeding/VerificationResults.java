@@ -35,11 +35,14 @@ final class VerificationResults {
 	 */
 	static final String AGE = "sidecar.credentials.verification.age";
 
-	/** Counter of waits, tags {@code region}, {@code reason} ({@code twilio-429}, {@code breaker-open}). */
+	/** Counter of waits, tag {@code reason} ({@code twilio-429}, {@code breaker-open}). */
 	static final String THROTTLED = "sidecar.credentials.verification.throttled";
 
 	/** Counter of background runs, tag {@code outcome} ({@code completed}, {@code lease-lost}, {@code failed}). */
 	static final String RUNS = "sidecar.credentials.verification.runs";
+
+	/** The {@code outcome} tags of {@link #RUNS}. */
+	static final List<String> RUN_OUTCOMES = List.of("completed", "lease-lost", "failed");
 
 	/** Reason tag of a wait for Twilio's 429. */
 	static final String REASON_TWILIO_429 = "twilio-429";
@@ -58,10 +61,13 @@ final class VerificationResults {
 	/** The tags of the age gauges registered so far: one per region, on its first check. */
 	private final Set<Tags> gauges = ConcurrentHashMap.newKeySet();
 
+	/** Registers the run and wait counters at once, so they read 0 before anything happened. */
 	VerificationResults(MeterRegistry registry, Clock clock, boolean accountTags) {
 		this.registry = registry;
 		this.clock = clock;
 		this.accountTags = accountTags;
+		RUN_OUTCOMES.forEach(outcome -> runs(outcome));
+		List.of(REASON_TWILIO_429, REASON_BREAKER_OPEN).forEach(reason -> throttledCounter(reason));
 	}
 
 	/**
@@ -93,22 +99,27 @@ final class VerificationResults {
 	}
 
 	/** Counts one wait before a check. */
-	void throttled(Region region, String reason) {
-		Counter.builder(THROTTLED)
-			.description("Waits of the background verification: Twilio asked to slow down, or a region's breaker was open")
-			.tag("region", regionTag(region))
-			.tag("reason", reason)
-			.register(this.registry)
-			.increment();
+	void throttled(String reason) {
+		throttledCounter(reason).increment();
 	}
 
-	/** Counts one background run. */
+	/** Counts one background run; {@code outcome} is one of {@link #RUN_OUTCOMES}. */
 	void run(String outcome) {
-		Counter.builder(RUNS)
+		runs(outcome).increment();
+	}
+
+	private Counter throttledCounter(String reason) {
+		return Counter.builder(THROTTLED)
+			.description("Waits of the background verification: Twilio asked to slow down, or a region's breaker was open")
+			.tag("reason", reason)
+			.register(this.registry);
+	}
+
+	private Counter runs(String outcome) {
+		return Counter.builder(RUNS)
 			.description("Background verification runs, by how they ended")
 			.tag("outcome", outcome)
-			.register(this.registry)
-			.increment();
+			.register(this.registry);
 	}
 
 	/** @return the last outcome this instance saw for the entry */

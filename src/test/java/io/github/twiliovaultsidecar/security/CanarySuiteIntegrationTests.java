@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The canary suite: canary tokens (fresh random values each run) are stored for us1, ie1 and au1 plus
  * an API key, then every path a caller or an operator can reach is exercised in one running
- * sidecar: the proxy (success in each region, the 401 refresh, every problem), seeding (seed, verify,
+ * sidecar: the proxy (success in each region, the 401 refresh, every problem), seeding (seed, verify, re-verify,
  * inventory, a rejected token, subaccount sync), webhooks (validate and the front door) and the
  * actuator. The last test searches every response header and body a caller received and every log
  * line as the console would print it (after masking) for any canary, its Basic-auth base64 form, or
@@ -241,6 +241,12 @@ class CanarySuiteIntegrationTests {
 				"{\"auth_token\":\"" + seeded + "\"}", vault);
 		assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 		assertThat(admin("POST", "/credentials/" + account + "/ie1/verify", null, vault).statusCode()).isEqualTo(200);
+		HttpResponse<String> reverified = admin("POST", "/credentials/" + account + "/ie1/verification", null, vault);
+		assertThat(reverified.statusCode()).as(reverified.body()).isEqualTo(200);
+		assertThat(reverified.body()).contains("\"outcome\":\"verified\"");
+		twilio.revoke(account, "ie1");
+		HttpResponse<String> revoked = admin("POST", "/credentials/" + account + "/ie1/verification", null, vault);
+		assertThat(revoked.body()).contains("\"outcome\":\"rejected\"");
 		HttpResponse<String> inventory = admin("GET", "/credentials?account=" + account, null, vault);
 		assertThat(inventory.statusCode()).as(inventory.body()).isEqualTo(200);
 		assertThat(inventory.body()).contains(account);

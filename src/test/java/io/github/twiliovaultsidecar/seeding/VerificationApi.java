@@ -61,11 +61,14 @@ final class VerificationApi {
 		return response.body();
 	}
 
-	/** @return the sum of the series of {@code name} with that region and outcome (or reason) tag, 0 when absent */
+	/**
+	 * @param region the region tag, {@code null} for a meter without one
+	 * @return the sum of the series of {@code name} with that region and outcome (or reason) tag, 0 when absent
+	 */
 	double meter(String name, String region, String outcome) {
 		double sum = 0;
 		for (String line : prometheus().split("\n")) {
-			if (line.startsWith(name + "{") && line.contains("region=\"" + region + "\"")
+			if (line.startsWith(name + "{") && (region == null || line.contains("region=\"" + region + "\""))
 					&& (line.contains("outcome=\"" + outcome + "\"") || line.contains("reason=\"" + outcome + "\""))) {
 				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 			}
