@@ -348,6 +348,22 @@ rss_anon_kb="$(awk '/RssAnon/ {print $2}' "/proc/$sidecar_pid/status")"
 for name in "${targets[@]}"; do report throughput "$name"; report latency "$name"; done
 [[ "${BENCH_JFR:-}" == 1 ]] && jcmd "$sidecar_pid" JFR.dump filename="$OUT/sidecar.jfr" >/dev/null 2>&1 || true
 
+# --- where the resident memory goes ------------------------------------------------------------------
+# A second sidecar with the same options and Native Memory Tracking (which costs CPU of its own, so the
+# measured rounds above run without it) serves the latency load once; then NMT's summary is taken, and
+# the heap's live data after a full collection: the heap the service really needs.
+stop_sidecar
+JCMD="$(dirname "$JAVA")/jcmd"; [[ -x "$JCMD" ]] || JCMD=jcmd
+log "memory: the sidecar with Native Memory Tracking at $RATE requests/s, ${latency_round}s"
+start_sidecar "$OUT/sidecar-nmt.log" -XX:NativeMemoryTracking=summary "${launch[@]}"
+attack sidecar memory -rate="$RATE/1s" -workers=16 -max-workers=256 -duration="${latency_round}s"
+nmt_rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
+"$JCMD" "$sidecar_pid" VM.native_memory summary scale=KB > "$OUT/nmt-summary.txt"
+"$JCMD" "$sidecar_pid" GC.run >/dev/null
+"$JCMD" "$sidecar_pid" GC.heap_info > "$OUT/heap-after-gc.txt"
+"$JCMD" "$sidecar_pid" VM.classloader_stats > "$OUT/classloaders.txt" 2>/dev/null || true
+echo "$nmt_rss_kb" > "$OUT/nmt-rss-kb.txt"
+
 # --- report ----------------------------------------------------------------------------------------
 python3 - "$OUT" "$(getconf CLK_TCK)" "${ticks[sidecar]}" "$hwm_kb" "$rss_kb" "$ready_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
@@ -455,6 +471,19 @@ if max(direct_rounds) > 3 * min(direct_rounds):
         min(direct_rounds), max(direct_rounds),
         "/".join("%+.2f" % v for v in res["added_latency_ms"]["sidecar"]["p99_each_round"])))
 res["redaction"] = json.load(open(os.path.join(out, "redaction.json")))
+# NMT's categories, committed KB each; "Other" holds what Unsafe allocates, Netty's direct buffers among it.
+import re
+nmt = open(os.path.join(out, "nmt-summary.txt")).read()
+committed = {m.group(1).strip(): int(m.group(2)) for m in
+             re.finditer(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB", nmt, re.M)}
+total = re.search(r"^Total: reserved=\d+KB, committed=(\d+)KB", nmt, re.M)
+after_gc = open(os.path.join(out, "heap-after-gc.txt")).read()
+used = [int(k) for k in re.findall(r"total \d+K, used (\d+)K", after_gc)]
+res["memory"] = {"rss_mb": round(int(open(os.path.join(out, "nmt-rss-kb.txt")).read()) / 1024, 1),
+                 "nmt_committed_mb": round(int(total.group(1)) / 1024, 1) if total else None,
+                 "committed_mb_by_category": {k: round(v / 1024, 1) for k, v in
+                                              sorted(committed.items(), key=lambda kv: -kv[1])},
+                 "live_heap_after_full_gc_mb": round(sum(used) / 1024, 1) if used else None}
 json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=2)
 
 lines = ["", "Benchmark %s  (%s, %d CPUs, load avg at end %.1f)" % (res["date"], res["machine"]["cpu"],
@@ -502,6 +531,10 @@ lines += ["", "sidecar/nginx throughput: %.2f" % res["throughput"]["sidecar_over
           " chunks; the JSON field check alone: %.1f us" % (res["redaction"]["answer_bytes"],
              res["redaction"]["credentials_held"], res["redaction"]["whole_json_ns"] / 1000.0,
              res["redaction"]["streamed_two_chunks_ns"] / 1000.0, res["redaction"]["field_check_ns"] / 1000.0),
+          "memory (a second sidecar with Native Memory Tracking, after the latency load): RSS %.1f MB, NMT committed"
+          " %s MB; live heap after a full GC %s MB" % (res["memory"]["rss_mb"], res["memory"]["nmt_committed_mb"],
+                                                     res["memory"]["live_heap_after_full_gc_mb"]),
+          "  " + ", ".join("%s %.1f" % kv for kv in list(res["memory"]["committed_mb_by_category"].items())[:9]),
           "", "targets:"]
 for k, t in res["targets"].items():
     lines.append("  %-22s %10s  %-9s %s" % (k, t["value"], t["target"], "met" if t["met"] else "MISSED"))
