@@ -23,6 +23,7 @@ import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.StoreProperties;
+import io.github.twiliovaultsidecar.upstream.UpstreamClient;
 
 /** Wires the signing proxy. */
 @Configuration(proxyBeanMethods = false)
@@ -51,7 +52,7 @@ class ProxyConfiguration {
 		resources.setConnectionProviderSupplier(() -> ConnectionProvider.builder("sidecar-client")
 			.maxConnections(500)
 			.pendingAcquireMaxCount(-1)
-			.maxIdleTime(Duration.ofSeconds(50))
+			.maxIdleTime(UpstreamClient.MAX_IDLE_TIME)
 			.build());
 		resources.setShutdownQuietPeriod(Duration.ofMillis(100));
 		return resources;
@@ -60,7 +61,8 @@ class ProxyConfiguration {
 	@Bean
 	UpstreamClient upstreamClient(ReactorResourceFactory resources, ProxyProperties properties, TwilioProperties twilio,
 			ProxyTracing tracing) {
-		return new UpstreamClient(resources, properties, twilio, tracing);
+		return UpstreamClient.pooled(resources, properties.connectTimeout(), twilio.upstreamOverride(),
+				new UpstreamObservation(tracing));
 	}
 
 	/** Puts {@link ProxyEntry} in front of Spring's web handler chain. */

@@ -95,7 +95,7 @@ final class ProxyEntry implements HttpHandler {
 	}
 
 	/**
-	 * @return the event loop serving the caller's connection, for {@link UpstreamClient} to send on
+	 * @return the event loop serving the caller's connection, for the upstream client to send on
 	 * the same one, or {@code null} on a server other than Reactor Netty
 	 */
 	static EventLoop callerLoop(ServerHttpRequest request) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.github.twiliovaultsidecar.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.upstream.UpstreamFailure;
 
 /** A failure the proxy reports itself. Created through factories that add context, never a secret. */
 public final class ProxyException extends SidecarException {
@@ -57,6 +58,10 @@ public final class ProxyException extends SidecarException {
 						+ " (version " + version + " at " + path + ") and Vault holds no newer version: reseed it",
 				Map.of("account", key.account().value(), "region", key.region().code(), "path", path,
 						"credential_version", version));
+	}
+
+	static ProxyException upstreamFailed(UpstreamFailure failure) {
+		return upstreamFailed(failure.host(), failure.kind());
 	}
 
 	static ProxyException upstreamFailed(String host, UpstreamFailure.Kind kind) {

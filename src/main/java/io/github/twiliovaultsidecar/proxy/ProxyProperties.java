@@ -23,7 +23,7 @@ import io.github.twiliovaultsidecar.twilio.TwilioHost;
  * @param eventLoops threads the HTTP server, the upstream client and the webhook forwarder share,
  * default one per CPU the JVM sees (the container's CPU limit, rounded up), at most
  * {@value #MAX_DEFAULT_EVENT_LOOPS}: a pod without a CPU limit sees every core of its node, and each
- * loop keeps its own upstream connections ({@link UpstreamClient}). A request is answered on the loop
+ * loop keeps its own upstream connections ({@link io.github.twiliovaultsidecar.upstream.UpstreamClient}). A request is answered on the loop
  * it arrived on, so more loops add throughput without a thread hand-off per request
  */
 @ConfigurationProperties("sidecar.proxy")

@@ -9,6 +9,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import org.springframework.http.HttpMethod;
 
 import io.github.twiliovaultsidecar.twilio.Throttling;
+import io.github.twiliovaultsidecar.upstream.UpstreamFailure;
 
 /**
  * Decides whether a failed attempt is sent again, and after how long. Idempotent methods (GET,

@@ -33,6 +33,8 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.upstream.UpstreamClient;
+import io.github.twiliovaultsidecar.upstream.UpstreamFailure;
 import io.github.twiliovaultsidecar.web.MessageFraming;
 
 /**
@@ -185,7 +187,7 @@ final class SigningProxy {
 		Duration remaining = Duration.between(this.clock.instant(), call.deadline);
 		if (remaining.isNegative() || remaining.isZero()) {
 			breaker.releasePermission();
-			return Mono.error(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, host, null).toProblem());
+			return Mono.error(ProxyException.upstreamFailed(host, UpstreamFailure.Kind.TIMEOUT));
 		}
 		Duration firstByte = min(this.resilience.timeouts().firstByteFor(call.key.region()), remaining);
 		call.version = credential.version();
@@ -225,7 +227,7 @@ final class SigningProxy {
 				breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
 				return this.retries.afterFailure(method, failure, attempt, remaining(call), body.replayable())
 					.map(wait -> retry(call, credential, body, attempt, wait))
-					.orElseGet(() -> Mono.error(failure.toProblem()));
+					.orElseGet(() -> Mono.error(ProxyException.upstreamFailed(failure)));
 			});
 	}
 

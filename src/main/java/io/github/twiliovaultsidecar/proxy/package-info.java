@@ -1,2 +1,2 @@
-/** The signing reverse proxy: routing, header rules, redaction and the upstream client. */
+/** The signing reverse proxy: routing, header rules, retries and redaction. */
 package io.github.twiliovaultsidecar.proxy;

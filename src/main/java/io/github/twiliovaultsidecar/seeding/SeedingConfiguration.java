@@ -20,7 +20,7 @@ import org.springframework.vault.core.VaultOperations;
 
 import io.github.twiliovaultsidecar.security.AuditLog;
 import io.github.twiliovaultsidecar.proxy.RegionBreakers;
-import io.github.twiliovaultsidecar.proxy.UpstreamClient;
+import io.github.twiliovaultsidecar.upstream.UpstreamClient;
 import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.StoreProperties;
 import io.github.twiliovaultsidecar.store.VaultLease;

@@ -16,14 +16,14 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 
 import io.github.twiliovaultsidecar.SidecarException;
-import io.github.twiliovaultsidecar.proxy.UpstreamClient;
+import io.github.twiliovaultsidecar.upstream.UpstreamClient;
 import io.github.twiliovaultsidecar.store.CredentialKind;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Throttling;
 import io.github.twiliovaultsidecar.twilio.TwilioHost;
 
 /**
- * The few Twilio calls seeding makes, sent through the proxy's {@link UpstreamClient} (same event
+ * The few Twilio calls seeding makes, sent through the {@link UpstreamClient} the proxy uses (same event
  * loops and connection pools, timeouts and upstream override): a harmless read to check a credential, and the Accounts resource
  * to list subaccounts and read their regional Auth Tokens. Only GETs, so a retry could never send
  * anything twice; none is retried.

@@ -29,6 +29,8 @@ import org.springframework.util.unit.DataSize;
 
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
+import io.github.twiliovaultsidecar.upstream.UpstreamClient;
+import io.github.twiliovaultsidecar.upstream.UpstreamObserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,8 +57,8 @@ class UpstreamClientIntegrationTests {
 				null, Duration.ofSeconds(2), 3);
 		resources = new ProxyConfiguration().reactorResourceFactory(properties);
 		resources.start();
-		client = new UpstreamClient(resources, properties, new TwilioProperties(URI.create(twilio.baseUrl())),
-				ProxyTracing.OFF);
+		client = UpstreamClient.pooled(resources, properties.connectTimeout(), URI.create(twilio.baseUrl()),
+				UpstreamObserver.NONE);
 	}
 
 	@AfterAll

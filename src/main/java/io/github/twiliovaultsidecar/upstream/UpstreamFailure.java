@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.proxy;
+package io.github.twiliovaultsidecar.upstream;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -12,12 +12,12 @@ import io.netty.handler.timeout.ReadTimeoutException;
 
 /**
  * A request to Twilio that got no response, with what is known about whether Twilio could have
- * acted on it. Internal to the proxy: it becomes a {@link ProxyException} before reaching a caller.
+ * acted on it. Never shown to a caller as it is: each feature turns it into its own problem.
  */
-final class UpstreamFailure extends RuntimeException {
+public final class UpstreamFailure extends RuntimeException {
 
 	/** What happened, from the point of view of whether the request may have reached Twilio. */
-	enum Kind {
+	public enum Kind {
 
 		/** No connection was made (refused, DNS, connect timeout, TLS handshake): nothing was sent. */
 		CONNECT,
@@ -34,7 +34,11 @@ final class UpstreamFailure extends RuntimeException {
 
 	private final String host;
 
-	UpstreamFailure(Kind kind, String host, Throwable cause) {
+	/**
+	 * @param host the Twilio hostname the request was for
+	 * @param cause the transport error, {@code null} when there is none (e.g. a deadline passed before sending)
+	 */
+	public UpstreamFailure(Kind kind, String host, Throwable cause) {
 		super(kind + " failure talking to " + host, cause, false, false);
 		this.kind = kind;
 		this.host = host;
@@ -55,18 +59,18 @@ final class UpstreamFailure extends RuntimeException {
 		return new UpstreamFailure(Kind.BROKEN, host, error);
 	}
 
-	Kind kind() {
+	public Kind kind() {
 		return this.kind;
 	}
 
-	/** @return whether Twilio provably did not receive the request */
-	boolean nothingSent() {
-		return this.kind == Kind.CONNECT;
+	/** @return the Twilio hostname the request was for */
+	public String host() {
+		return this.host;
 	}
 
-	/** @return the problem the caller sees */
-	ProxyException toProblem() {
-		return ProxyException.upstreamFailed(this.host, this.kind);
+	/** @return whether Twilio provably did not receive the request */
+	public boolean nothingSent() {
+		return this.kind == Kind.CONNECT;
 	}
 
 }
