@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.twiliovaultsidecar.problem.SidecarException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -196,14 +196,14 @@ public final class AotTraining {
 		}
 
 		private Mono<Void> vault(String path, HttpServerResponse response) {
-			if (path.equals("/v1/" + LAYOUT.dataPath(KEY))) {
+			if (path.equals("/v1/" + LAYOUT.mount() + "/data/" + LAYOUT.prefix() + KEY.relativePath())) {
 				this.vaultReads.incrementAndGet();
 				return json(response, HttpResponseStatus.OK, Map.of("data", Map.of(
 						"data", Map.of(CredentialFields.AUTH_TOKEN, this.authToken, CredentialFields.EDGE, "dublin"),
 						"metadata", Map.of("version", 1, "created_time", "2026-01-01T00:00:00Z", "deletion_time", "",
 								"destroyed", false))));
 			}
-			if (path.equals("/v1/" + LAYOUT.metadataPath(KEY.relativePath()))) {
+			if (path.equals("/v1/" + LAYOUT.mount() + "/metadata/" + LAYOUT.prefix() + KEY.relativePath())) {
 				this.versionChecks.incrementAndGet();
 				return json(response, HttpResponseStatus.OK, Map.of("data", Map.of("current_version", 1,
 						"versions", Map.of("1", Map.of("deletion_time", "", "destroyed", false)))));

@@ -1,5 +1,7 @@
 package io.github.twiliovaultsidecar.observability;
 
+import io.github.twiliovaultsidecar.audit.AuditLog;
+
 /**
  * Meter names every feature uses, as one documented contract (docs/observability.md lists them with their
  * tags). Tags are always bounded: never an Account SID, a key SID, a path, a host name or anything
@@ -32,14 +34,8 @@ public final class SidecarMeters {
 	 */
 	public static final String WEBHOOK_VALIDATIONS = "sidecar.webhook.validations";
 
-	/**
-	 * Counter of admin API and CLI actions (counted where their audit line is written), tags
-	 * {@code action} ({@code seed}, {@code verify}, {@code subaccount-sync}, {@code inventory}) and
-	 * {@code outcome} (the audit line's: {@code written}, {@code verified}, {@code listed}… or the
-	 * problem name of a failure, a fixed set). The Vault display name of the person is an audit-log
-	 * matter, never a tag.
-	 */
-	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
+	/** Counter of admin API and CLI actions, tags {@code action} and {@code outcome}: see {@link AuditLog#ADMIN_ACTIONS}. */
+	public static final String ADMIN_ACTIONS = AuditLog.ADMIN_ACTIONS;
 
 	private SidecarMeters() {
 	}

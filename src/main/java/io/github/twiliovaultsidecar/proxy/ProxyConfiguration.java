@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 
-import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.audit.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.StoreProperties;

@@ -2,7 +2,7 @@ package io.github.twiliovaultsidecar.proxy;
 
 import java.util.Map;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.upstream.UpstreamFailure;

@@ -26,7 +26,7 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 
-import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.audit.AuditLog;
 import io.github.twiliovaultsidecar.security.CallerAccess;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.CredentialKey;
@@ -96,7 +96,7 @@ final class SigningProxy {
 	/**
 	 * @param caller the authenticated caller ({@link CallerAccess#caller})
 	 * @param timing the request's timing, which writes the audit line once the response is sent
-	 * @return completion of the response; a failure before it started is a {@link io.github.twiliovaultsidecar.SidecarException}
+	 * @return completion of the response; a failure before it started is a {@link io.github.twiliovaultsidecar.problem.SidecarException}
 	 */
 	Mono<Void> forward(ServerHttpRequest request, ServerHttpResponse response, String caller, ProxyTiming timing) {
 		if (!METHODS.contains(request.getMethod())) {

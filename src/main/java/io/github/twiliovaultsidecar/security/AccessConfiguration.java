@@ -7,6 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
+import io.github.twiliovaultsidecar.audit.AuditLog;
+
 /** The audit log and the caller rules, used by the web service and the CLI alike. */
 @Configuration(proxyBeanMethods = false)
 class AccessConfiguration {

@@ -2,7 +2,7 @@ package io.github.twiliovaultsidecar.security;
 
 import java.util.Map;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /** A caller that may not do what it asked, or did not prove who it is. Never names a credential. */
 public final class AccessDeniedException extends SidecarException {

@@ -3,7 +3,7 @@ package io.github.twiliovaultsidecar.security;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /** A request refused by the request firewall before routing: an unsafe path or a method never forwarded. */
 final class FirewallRejection extends SidecarException {

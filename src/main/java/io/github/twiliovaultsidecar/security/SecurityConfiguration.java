@@ -16,7 +16,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.web.ProblemDetails;
 
 /**

@@ -1,2 +1,2 @@
-/** Caller identity (local or JWT), what each caller may do, audit lines and secret masking in logs. */
+/** Caller identity (local or JWT) and what each caller may do. */
 package io.github.twiliovaultsidecar.security;

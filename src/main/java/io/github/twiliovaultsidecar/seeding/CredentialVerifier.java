@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.proxy.RegionBreakers;
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.CredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialReader;
 import io.github.twiliovaultsidecar.store.CredentialStoreException;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
 import io.github.twiliovaultsidecar.store.VaultLayout;
@@ -34,7 +34,7 @@ final class CredentialVerifier {
 
 	private static final String PRODUCT = "api";
 
-	private final CredentialStore store;
+	private final CredentialReader store;
 
 	private final VaultLayout layout;
 
@@ -51,7 +51,7 @@ final class CredentialVerifier {
 	/** Whether the service's policy let it patch metadata last time; tried again on each run. */
 	private final AtomicBoolean marksAllowed = new AtomicBoolean(true);
 
-	CredentialVerifier(CredentialStore store, VaultLayout layout, TwilioAccounts twilio, RegionBreakers breakers,
+	CredentialVerifier(CredentialReader store, VaultLayout layout, TwilioAccounts twilio, RegionBreakers breakers,
 			VerificationMarks marks, VerificationResults results, Clock clock) {
 		this.store = store;
 		this.layout = layout;

@@ -29,8 +29,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.github.twiliovaultsidecar.security.AuditLog;
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.audit.AuditLog;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Region;

@@ -18,7 +18,7 @@ import org.springframework.vault.client.VaultEndpointProvider;
 import org.springframework.vault.config.AbstractVaultConfiguration.ClientFactoryWrapper;
 import org.springframework.vault.core.VaultOperations;
 
-import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.audit.AuditLog;
 import io.github.twiliovaultsidecar.proxy.RegionBreakers;
 import io.github.twiliovaultsidecar.upstream.UpstreamClient;
 import io.github.twiliovaultsidecar.store.CredentialStore;
@@ -46,11 +46,10 @@ class SeedingConfiguration {
 	}
 
 	@Bean
-	SeedingService seedingService(VaultSessions sessions, CredentialStore store, VaultOperations vault,
-			TwilioAccounts twilio, SeedingProperties properties, Clock clock, AuditLog audit,
+	SeedingService seedingService(VaultSessions sessions, CredentialStore store, TwilioAccounts twilio,
+			SeedingProperties properties, Clock clock, AuditLog audit,
 			CredentialVerifier verifier, VerificationResults verifications) {
-		return new SeedingService(sessions, store, vault, twilio, audit, clock, properties.maxAge(), verifier,
-				verifications);
+		return new SeedingService(sessions, store, twilio, audit, clock, properties.maxAge(), verifier, verifications);
 	}
 
 	@Bean

@@ -2,7 +2,7 @@ package io.github.twiliovaultsidecar.seeding;
 
 import java.util.Map;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /**
  * A failure of a seeding action reported by the sidecar itself. Created through factories that add

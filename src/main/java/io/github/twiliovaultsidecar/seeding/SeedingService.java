@@ -5,35 +5,34 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.vault.core.VaultOperations;
-import org.springframework.vault.support.VaultResponse;
-
-import io.github.twiliovaultsidecar.security.AuditLog;
-import io.github.twiliovaultsidecar.SidecarException;
-import io.github.twiliovaultsidecar.store.CredentialFields;
+import io.github.twiliovaultsidecar.audit.AuditLog;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.CredentialKind;
 import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.CredentialStoreException;
+import io.github.twiliovaultsidecar.store.CredentialWriter;
 import io.github.twiliovaultsidecar.store.EntryMetadata;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.store.StoredPath;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.store.VerificationMarks;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
+import io.github.twiliovaultsidecar.twilio.Edge;
 import io.github.twiliovaultsidecar.twilio.Region;
 import io.github.twiliovaultsidecar.twilio.TwilioHost;
 
@@ -63,16 +62,11 @@ final class SeedingService {
 
 	}
 
-	/** Custom metadata written when a seed skipped verification. */
-	static final String META_VERIFIED = VerificationMarks.META_UNVERIFIED;
-
 	private static final String PRODUCT = "api";
 
 	private final VaultSessions sessions;
 
 	private final CredentialStore serviceStore;
-
-	private final VaultOperations serviceVault;
 
 	private final TwilioAccounts twilio;
 
@@ -86,12 +80,10 @@ final class SeedingService {
 
 	private final VerificationResults verifications;
 
-	SeedingService(VaultSessions sessions, CredentialStore serviceStore, VaultOperations serviceVault,
-			TwilioAccounts twilio, AuditLog audit, Clock clock, Duration maxAge, CredentialVerifier verifier,
-			VerificationResults verifications) {
+	SeedingService(VaultSessions sessions, CredentialStore serviceStore, TwilioAccounts twilio, AuditLog audit,
+			Clock clock, Duration maxAge, CredentialVerifier verifier, VerificationResults verifications) {
 		this.sessions = sessions;
 		this.serviceStore = serviceStore;
-		this.serviceVault = serviceVault;
 		this.twilio = twilio;
 		this.audit = audit;
 		this.clock = clock;
@@ -118,44 +110,28 @@ final class SeedingService {
 	Mono<SeedResult> seed(String vaultToken, CredentialKey key, CredentialInput input, boolean verify,
 			OptionalLong cas, Source source) {
 		String path = layout().displayPath(key);
-		AtomicReference<String> who = new AtomicReference<>("unknown");
-		return Mono.defer(() -> {
-			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+		return asCaller(vaultToken, "seed", path, input.fingerprint(), acting -> {
 			TwilioHost host = TwilioHost.of(PRODUCT, key.region(), input.edge());
 			CredentialInput stored = input.withDefaultEdge(host.edge());
 			return blocking(() -> {
-				who.set(caller.displayName());
-				if (!caller.mayWrite(key.relativePath())) {
+				if (!acting.caller().mayWrite(key)) {
 					throw SeedingException.vaultDenied(path, "write");
 				}
-				return who.get();
+				return path;
 			}).then(verify ? this.twilio.verify(key.account(), host, stored) : Mono.empty())
-				.then(blocking(() -> write(caller, key, stored, verify, cas, source, who.get())));
-		})
-			.doOnSuccess(result -> this.audit.admin(who.get(), "seed", path, "written", result.version(),
-					result.fingerprint()))
-			.doOnError(ex -> this.audit.admin(who.get(), "seed", path, outcome(ex), null, input.fingerprint()));
+				.then(blocking(() -> write(acting, key, stored, verify, cas, source)));
+		}, result -> new Audited("written", result.version(), result.fingerprint()));
 	}
 
-	private SeedResult write(VaultSessions.Caller caller, CredentialKey key, CredentialInput input, boolean verified,
-			OptionalLong cas, Source source, String who) {
-		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
+	private SeedResult write(Acting acting, CredentialKey key, CredentialInput input, boolean verified,
+			OptionalLong cas, Source source) {
+		CredentialWriter store = acting.caller().store();
 		long expected = cas.isPresent() ? cas.getAsLong()
-				: caller.store().metadata(storedPath).map(EntryMetadata::currentVersion).orElse(0L);
-		String verifiedAt = verified ? now() : null;
-		Map<String, String> custom = new LinkedHashMap<>();
-		custom.put(CredentialFields.META_SOURCE, source.value());
-		custom.put(CredentialFields.META_SEEDED_BY, who);
-		if (verifiedAt != null) {
-			custom.put(CredentialFields.META_VERIFIED_AT, verifiedAt);
-		}
-		else {
-			custom.put(META_VERIFIED, "false");
-		}
-		custom.put(CredentialFields.META_FINGERPRINT, input.fingerprint());
-		long version = caller.store().write(key, input.vaultData(), custom, expected);
-		return result(key, input.kind(), input.edge().map(Object::toString).orElse(null), version,
-				input.fingerprint(), verifiedAt, source.value(), who);
+				: store.metadata(key).map(EntryMetadata::currentVersion).orElse(0L);
+		SeedMetadata seed = new SeedMetadata(source.value(), acting.who(), verified ? now() : null,
+				input.fingerprint());
+		long version = store.write(key, input.vaultData(), seed, expected);
+		return result(key, input.kind(), input.edge(), version, seed);
 	}
 
 	/**
@@ -167,35 +143,15 @@ final class SeedingService {
 	 */
 	Mono<SeedResult> verifyStored(String vaultToken, CredentialKey key) {
 		String path = layout().displayPath(key);
-		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
-		AtomicReference<String> who = new AtomicReference<>("unknown");
-		return Mono.defer(() -> {
-			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
-			return blocking(() -> {
-				who.set(caller.displayName());
-				return this.serviceStore.read(key);
-			}).flatMap(credential -> {
+		return asCaller(vaultToken, "verify", path, null, acting -> blocking(() -> this.serviceStore.read(key))
+			.flatMap(credential -> {
 				CredentialInput input = CredentialInput.fromStored(credential);
 				TwilioHost host = TwilioHost.of(PRODUCT, key.region(), credential.edge());
 				return this.twilio.verify(key.account(), host, input).then(blocking(() -> {
-					Map<String, String> custom = new LinkedHashMap<>(caller.store()
-						.metadata(storedPath)
-						.map(EntryMetadata::customMetadata)
-						.orElse(Map.of()));
-					String verifiedAt = now();
-					custom.put(CredentialFields.META_VERIFIED_AT, verifiedAt);
-					custom.put(CredentialFields.META_FINGERPRINT, credential.fingerprint());
-					custom.remove(META_VERIFIED);
-					caller.writeCustomMetadata(storedPath, custom);
-					return result(key, credential.kind(), credential.edge().map(Object::toString).orElse(null),
-							credential.version(), credential.fingerprint(), verifiedAt,
-							custom.get(CredentialFields.META_SOURCE), custom.get(CredentialFields.META_SEEDED_BY));
+					SeedMetadata seed = acting.caller().recordVerified(key, now(), credential.fingerprint());
+					return result(key, credential.kind(), credential.edge(), credential.version(), seed);
 				}));
-			});
-		})
-			.doOnSuccess(result -> this.audit.admin(who.get(), "verify", path, "verified", result.version(),
-					result.fingerprint()))
-			.doOnError(ex -> this.audit.admin(who.get(), "verify", path, outcome(ex), null, null));
+			}), result -> new Audited("verified", result.version(), result.fingerprint()));
 	}
 
 	/**
@@ -210,20 +166,12 @@ final class SeedingService {
 	 */
 	Mono<VerificationReport> reverify(String vaultToken, CredentialKey key) {
 		String path = layout().displayPath(key);
-		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
-		AtomicReference<String> who = new AtomicReference<>("unknown");
-		return Mono.defer(() -> {
-			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
-			return blocking(() -> {
-				who.set(caller.displayName());
-				return caller.store().metadata(storedPath).orElseThrow(() -> SeedingException.notStored(path));
-			}).flatMap(meta -> this.verifier.check(key, VerificationPacing.immediate(), false))
-				.map(verification -> new VerificationReport(path, key.account().value(), key.region().code(),
-						verification));
-		})
-			.doOnSuccess(report -> this.audit.admin(who.get(), "verification", path,
-					report.verification().outcome().value(), report.verification().version(), null))
-			.doOnError(ex -> this.audit.admin(who.get(), "verification", path, outcome(ex), null, null));
+		return asCaller(vaultToken, "verification", path, null, acting -> blocking(
+				() -> acting.caller().store().metadata(key).orElseThrow(() -> SeedingException.notStored(path)))
+			.flatMap(meta -> this.verifier.check(key, VerificationPacing.immediate(), false))
+			.map(verification -> new VerificationReport(path, key.account().value(), key.region().code(),
+					verification)),
+				report -> new Audited(report.verification().outcome().value(), report.verification().version(), null));
 	}
 
 	/**
@@ -239,13 +187,8 @@ final class SeedingService {
 	Mono<SyncReport> syncSubaccounts(String vaultToken, AccountSid parent, Region region, Optional<AccountSid> only) {
 		CredentialKey parentKey = new CredentialKey(parent, region);
 		String parentPath = layout().displayPath(parentKey);
-		AtomicReference<String> who = new AtomicReference<>("unknown");
-		return Mono.defer(() -> {
-			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
-			return blocking(() -> {
-				who.set(caller.displayName());
-				return this.serviceStore.read(parentKey);
-			}).flatMap(credential -> {
+		return asCaller(vaultToken, "subaccount-sync", parentPath, null, acting -> blocking(
+				() -> this.serviceStore.read(parentKey)).flatMap(credential -> {
 				TwilioHost host = TwilioHost.of(PRODUCT, region, credential.edge());
 				String authorization = credential.basicAuthorization();
 				Flux<TwilioAccounts.Account> accounts = only
@@ -260,16 +203,13 @@ final class SeedingService {
 							ex -> SeedingException.parentCredentialCannotSync(parent.value(), region.code(), parentPath,
 									credential.kind() == CredentialKind.API_KEY, ex.status()))
 					.filter(account -> !parent.value().equals(account.sid()))
-					.concatMap(account -> syncOne(caller, who.get(), parent, host, authorization, account))
+					.concatMap(account -> syncOne(acting, parent, host, authorization, account))
 					.collectList()
 					.map(outcomes -> SyncReport.of(parent.value(), region.code(), outcomes));
-			});
-		})
-			.doOnSuccess(report -> this.audit.admin(who.get(), "subaccount-sync", parentPath, "completed", null, null))
-			.doOnError(ex -> this.audit.admin(who.get(), "subaccount-sync", parentPath, outcome(ex), null, null));
+			}), report -> new Audited("completed", null, null));
 	}
 
-	private Mono<SyncReport.Outcome> syncOne(VaultSessions.Caller caller, String who, AccountSid parent,
+	private Mono<SyncReport.Outcome> syncOne(Acting acting, AccountSid parent,
 			TwilioHost host, String authorization, TwilioAccounts.Account listed) {
 		if (!AccountSid.isValid(listed.sid())) {
 			return Mono.just(new SyncReport.Outcome(String.valueOf(listed.sid()), SyncReport.FAILED, null, null, null,
@@ -291,32 +231,27 @@ final class SeedingService {
 				return Mono.just(failed(sub, path, "Twilio's answer held no auth_token for the subaccount"));
 			}
 			CredentialInput input = CredentialInput.fromTwilio(sub, fetched.authToken(), host.edge());
-			return blocking(() -> storeSubaccount(caller, who, key, input));
+			return blocking(() -> storeSubaccount(acting, key, input));
 		})
 			.onErrorResume(TwilioAccounts.RefusedException.class,
 					ex -> Mono.just(failed(sub, path, "Twilio answered " + ex.status() + " fetching the subaccount")))
 			.onErrorResume(SidecarException.class, ex -> Mono.just(failed(sub, path, ex.getMessage())))
-			.doOnNext(outcome -> this.audit.admin(who, "subaccount-sync", path, outcome.outcome(), outcome.version(),
+			.doOnNext(outcome -> this.audit.admin(acting.who(), "subaccount-sync", path, outcome.outcome(), outcome.version(),
 					outcome.fingerprint()));
 	}
 
-	private SyncReport.Outcome storeSubaccount(VaultSessions.Caller caller, String who, CredentialKey key,
-			CredentialInput input) {
+	private SyncReport.Outcome storeSubaccount(Acting acting, CredentialKey key, CredentialInput input) {
 		String path = layout().displayPath(key);
-		StoredPath storedPath = new StoredPath(key.account().value(), key.region().code());
-		Optional<EntryMetadata> meta = caller.store().metadata(storedPath);
+		CredentialWriter store = acting.caller().store();
+		Optional<EntryMetadata> meta = store.metadata(key);
 		long current = meta.filter(m -> !m.currentDeleted()).map(EntryMetadata::currentVersion).orElse(0L);
 		if (current > 0 && isUnchanged(key, input, meta.get())) {
 			return new SyncReport.Outcome(key.account().value(), SyncReport.UNCHANGED, path, current,
 					input.fingerprint(), null);
 		}
 		long cas = meta.map(EntryMetadata::currentVersion).orElse(0L);
-		Map<String, String> custom = new LinkedHashMap<>();
-		custom.put(CredentialFields.META_SOURCE, Source.SUBACCOUNT_SYNC.value());
-		custom.put(CredentialFields.META_SEEDED_BY, who);
-		custom.put(CredentialFields.META_VERIFIED_AT, now());
-		custom.put(CredentialFields.META_FINGERPRINT, input.fingerprint());
-		long version = caller.store().write(key, input.vaultData(), custom, cas);
+		long version = store.write(key, input.vaultData(),
+				new SeedMetadata(Source.SUBACCOUNT_SYNC.value(), acting.who(), now(), input.fingerprint()), cas);
 		return new SyncReport.Outcome(key.account().value(), (cas == 0) ? SyncReport.CREATED : SyncReport.UPDATED,
 				path, version, input.fingerprint(), null);
 	}
@@ -335,7 +270,7 @@ final class SeedingService {
 			return false;
 		}
 		catch (CredentialStoreException ex) {
-			return input.fingerprint().equals(meta.customMetadata().get(CredentialFields.META_FINGERPRINT));
+			return input.fingerprint().equals(meta.seed().fingerprint());
 		}
 	}
 
@@ -349,39 +284,34 @@ final class SeedingService {
 	 */
 	Mono<Inventory> inventory(String vaultToken, Optional<String> account, Optional<String> region) {
 		String mount = layout().displayPath("");
-		AtomicReference<String> who = new AtomicReference<>("unknown");
-		return Mono.defer(() -> {
-			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
-			return blocking(() -> {
-				who.set(caller.displayName());
-				List<Inventory.Entry> entries = new ArrayList<>();
-				for (StoredPath path : caller.store().list()) {
-					if (account.filter(a -> !InventoryRules.fold(a).equals(InventoryRules.fold(path.account())))
-						.isPresent() || region.filter(r -> !r.equals(path.region())).isPresent()) {
-						continue;
-					}
-					entries.add(entry(caller, path));
+		return asCaller(vaultToken, "inventory", mount, null, acting -> blocking(() -> {
+			CredentialWriter store = acting.caller().store();
+			List<Inventory.Entry> entries = new ArrayList<>();
+			for (StoredPath path : store.list()) {
+				if (account.filter(a -> !InventoryRules.fold(a).equals(InventoryRules.fold(path.account())))
+					.isPresent() || region.filter(r -> !r.equals(path.region())).isPresent()) {
+					continue;
 				}
-				return Inventory.of(mount, entries);
-			});
-		})
-			.doOnSuccess(inventory -> this.audit.admin(who.get(), "inventory", mount, "listed", null, null))
-			.doOnError(ex -> this.audit.admin(who.get(), "inventory", mount, outcome(ex), null, null));
+				entries.add(entry(store, path));
+			}
+			return Inventory.of(mount, entries);
+		}), inventory -> new Audited("listed", null, null));
 	}
 
-	private Inventory.Entry entry(VaultSessions.Caller caller, StoredPath path) {
-		Optional<EntryMetadata> meta = caller.store().metadata(path);
+	private Inventory.Entry entry(CredentialWriter store, StoredPath path) {
+		Optional<EntryMetadata> meta = store.metadata(path);
 		Instant now = this.clock.instant();
-		List<String> problems = InventoryRules.problems(path, readData(path), meta, now, this.maxAge);
+		List<String> problems = InventoryRules.problems(path, this.serviceStore.storedData(path), meta, now,
+				this.maxAge);
 		Map<String, String> custom = meta.map(EntryMetadata::customMetadata).orElse(Map.of());
+		SeedMetadata seed = meta.map(EntryMetadata::seed).orElse(SeedMetadata.NONE);
 		Optional<Instant> written = meta.flatMap(m -> m.updatedTime().or(m::createdTime));
 		return new Inventory.Entry(layout().displayPath(path.relativePath()), path.account(), path.region(),
 				meta.map(EntryMetadata::currentVersion).orElse(0L),
 				meta.flatMap(EntryMetadata::createdTime).map(Instant::toString).orElse(null),
 				meta.flatMap(EntryMetadata::updatedTime).map(Instant::toString).orElse(null),
 				written.map(at -> Duration.between(at, now).toDays()).orElse(null),
-				custom.get(CredentialFields.META_SOURCE), custom.get(CredentialFields.META_SEEDED_BY),
-				custom.get(CredentialFields.META_VERIFIED_AT), custom.get(CredentialFields.META_FINGERPRINT), problems,
+				seed.source(), seed.seededBy(), seed.verifiedAt(), seed.fingerprint(), problems,
 				lastVerification(layout().displayPath(path.relativePath()), custom).orElse(null));
 	}
 
@@ -409,28 +339,11 @@ final class SeedingService {
 		}
 	}
 
-	/** @return the entry's latest secret data read with the service's token, empty when unreadable */
-	private Optional<Map<String, ?>> readData(StoredPath path) {
-		try {
-			VaultResponse response = this.serviceVault.read(layout().dataPath(path.relativePath()));
-			if (response != null && response.getData() != null
-					&& response.getData().get("data") instanceof Map<?, ?> data) {
-				Map<String, Object> copy = new LinkedHashMap<>();
-				data.forEach((k, v) -> copy.put(String.valueOf(k), v));
-				return Optional.of(copy);
-			}
-			return Optional.empty();
-		}
-		catch (RuntimeException ex) {
-			return Optional.empty();
-		}
-	}
-
-	private SeedResult result(CredentialKey key, CredentialKind kind, String edge, long version, String fingerprint,
-			String verifiedAt, String source, String who) {
+	private SeedResult result(CredentialKey key, CredentialKind kind, Optional<Edge> edge, long version,
+			SeedMetadata seed) {
 		return new SeedResult(layout().displayPath(key), key.account().value(), key.region().code(),
-				kind.name().toLowerCase(Locale.ROOT), edge, version, fingerprint, verifiedAt != null, verifiedAt,
-				source, who);
+				kind.name().toLowerCase(Locale.ROOT), edge.map(Object::toString).orElse(null), version,
+				seed.fingerprint(), seed.verifiedAt() != null, seed.verifiedAt(), seed.source(), seed.seededBy());
 	}
 
 	private static SyncReport.Outcome failed(AccountSid sub, String path, String reason) {
@@ -439,6 +352,36 @@ final class SeedingService {
 
 	private String now() {
 		return this.clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+	}
+
+	/**
+	 * Runs one admin action as the caller of {@code vaultToken} and writes its audit line: named after
+	 * the token's display name ({@code unknown} until Vault told it), with the outcome {@code success}
+	 * gives, or the problem type of the failure.
+	 * @param failedFingerprint the fingerprint the audit line of a failure names, {@code null} for none
+	 * @throws SeedingException (as the Mono's error) 401 without a token, 403 when Vault refuses it
+	 */
+	private <T> Mono<T> asCaller(String vaultToken, String action, String path, String failedFingerprint,
+			Function<Acting, Mono<T>> work, Function<T, Audited> success) {
+		AtomicReference<String> who = new AtomicReference<>("unknown");
+		return Mono.defer(() -> {
+			VaultSessions.Caller caller = this.sessions.forToken(vaultToken);
+			return blocking(caller::displayName).flatMap(name -> {
+				who.set(name);
+				return work.apply(new Acting(caller, name));
+			});
+		}).doOnSuccess(result -> {
+			Audited audited = success.apply(result);
+			this.audit.admin(who.get(), action, path, audited.outcome(), audited.version(), audited.fingerprint());
+		}).doOnError(ex -> this.audit.admin(who.get(), action, path, outcome(ex), null, failedFingerprint));
+	}
+
+	/** The caller of one action: their Vault session and display name. */
+	private record Acting(VaultSessions.Caller caller, String who) {
+	}
+
+	/** What the audit line of a successful action says: the outcome, and the version and fingerprint it concerns. */
+	private record Audited(String outcome, Long version, String fingerprint) {
 	}
 
 	private static String outcome(Throwable failure) {

@@ -15,7 +15,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.upstream.UpstreamClient;
 import io.github.twiliovaultsidecar.store.CredentialKind;
 import io.github.twiliovaultsidecar.twilio.AccountSid;

@@ -13,8 +13,11 @@ import org.springframework.vault.support.VaultResponse;
 import org.springframework.vault.support.VaultToken;
 import org.springframework.web.client.HttpStatusCodeException;
 
-import io.github.twiliovaultsidecar.store.StoredPath;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialKey;
+import io.github.twiliovaultsidecar.store.CredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStoreException;
+import io.github.twiliovaultsidecar.store.CredentialWriter;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 
 /**
@@ -59,29 +62,29 @@ final class VaultSessions {
 		}
 		VaultToken vaultToken = VaultToken.of(token.strip());
 		VaultTemplate template = new VaultTemplate(this.endpoint, this.requestFactory, () -> vaultToken);
-		return new Caller(template, new VaultCredentialStore(template, this.layout), this.layout);
+		return new Caller(template, CredentialStore.vault(template, this.layout), this.layout);
 	}
 
 	/**
-	 * Vault as one caller: their token, the store over it, and the two reads seeding needs besides.
+	 * Vault as one caller: their token, the store over it, and who the token belongs to.
 	 * {@link #toString()} prints no token.
 	 */
 	static final class Caller {
 
 		private final VaultTemplate vault;
 
-		private final VaultCredentialStore store;
+		private final CredentialWriter store;
 
 		private final VaultLayout layout;
 
-		private Caller(VaultTemplate vault, VaultCredentialStore store, VaultLayout layout) {
+		private Caller(VaultTemplate vault, CredentialWriter store, VaultLayout layout) {
 			this.vault = vault;
 			this.store = store;
 			this.layout = layout;
 		}
 
 		/** @return the credential store acting with the caller's token */
-		VaultCredentialStore store() {
+		CredentialWriter store() {
 			return this.store;
 		}
 
@@ -98,30 +101,22 @@ final class VaultSessions {
 		}
 
 		/**
-		 * @param relativePath {@code <account>/<region>}
-		 * @return whether the token may create or update the secret data at the path, per
-		 * {@code sys/capabilities-self} (so a refused writer is told before Twilio is called)
+		 * @return whether the token may create or update the secret data of {@code key}
+		 * ({@link CredentialWriter#mayWrite}), so a refused writer is told before Twilio is called
+		 * @throws SeedingException 403 when Vault refuses the check, 503 when Vault fails
 		 */
-		boolean mayWrite(String relativePath) {
-			String path = this.layout.dataPath(relativePath);
-			VaultResponse response = call(path, "capabilities check",
-					() -> this.vault.write("sys/capabilities-self", Map.of("paths", List.of(path))));
-			Object capabilities = (response != null && response.getData() != null) ? response.getData().get(path)
-					: null;
-			if (!(capabilities instanceof List<?> list)) {
-				return true;
-			}
-			return list.contains("root") || list.contains("create") || list.contains("update");
+		boolean mayWrite(CredentialKey key) {
+			return call(this.layout.displayPath(key), "capabilities check", () -> this.store.mayWrite(key));
 		}
 
 		/**
-		 * Replaces the entry's custom metadata (the whole map, as Vault does).
-		 * @throws SeedingException 403 when the token may not update the metadata
+		 * Records that Twilio accepted the stored credential ({@link CredentialWriter#recordVerified}).
+		 * @return the seed metadata recorded now
+		 * @throws SeedingException 403 when the token may not update the metadata, 503 when Vault fails
 		 */
-		void writeCustomMetadata(StoredPath path, Map<String, String> customMetadata) {
-			String metadataPath = this.layout.metadataPath(path.relativePath());
-			call(this.layout.displayPath(path.relativePath()), "write metadata",
-					() -> this.vault.write(metadataPath, Map.of("custom_metadata", customMetadata)));
+		SeedMetadata recordVerified(CredentialKey key, String verifiedAt, String fingerprint) {
+			return call(this.layout.displayPath(key), "write metadata",
+					() -> this.store.recordVerified(key, verifiedAt, fingerprint));
 		}
 
 		private <T> T call(String path, String operation, Supplier<T> call) {
@@ -142,7 +137,13 @@ final class VaultSessions {
 
 	/** @return the typed failure for a Vault call that failed with the caller's token */
 	static RuntimeException translate(String path, String operation, RuntimeException failure) {
-		if (failure instanceof io.github.twiliovaultsidecar.SidecarException) {
+		if (failure instanceof CredentialStoreException.AccessDenied) {
+			return SeedingException.vaultDenied(path, operation);
+		}
+		if (failure instanceof CredentialStoreException.Unavailable && failure.getCause() instanceof RuntimeException cause) {
+			return translate(path, operation, cause);
+		}
+		if (failure instanceof io.github.twiliovaultsidecar.problem.SidecarException) {
 			return failure;
 		}
 		Optional<Integer> status = Optional.empty();

@@ -226,7 +226,7 @@ final class VerificationRunner implements SmartLifecycle {
 
 	/** @return every credential path under the mount that is an Account SID and a region code */
 	private List<CredentialKey> credentials() {
-		return this.store.list().stream().filter(StoredPath::isCredentialPath).map(path -> path.key(this.layout)).toList();
+		return this.store.list().stream().flatMap(path -> path.credentialKey().stream()).toList();
 	}
 
 	/** @return the renewed lease; throws {@link LeaseLost} when another replica wrote it */

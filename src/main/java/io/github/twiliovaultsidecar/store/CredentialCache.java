@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * An in-memory cache in front of a {@link CredentialStore}. A cached credential is served as is for
+ * An in-memory cache in front of a {@link CredentialReader}. A cached credential is served as is for
  * the refresh interval; its KV version is then checked with a metadata read (never a blind re-read
  * of the secret) and a new version is loaded, so a rotation in Vault is picked up without a restart.
  * The check starts ahead, in the background: the first caller in the interval's last fifth (from
@@ -39,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class CredentialCache {
 
-	private final CredentialStore store;
+	private final CredentialReader store;
 
 	private final Duration refreshInterval;
 
@@ -72,7 +72,7 @@ public final class CredentialCache {
 	 * @param maxStaleness how long the last good credential is served while Vault fails
 	 * @param clock the time source (injected so tests advance time instead of sleeping)
 	 */
-	public CredentialCache(CredentialStore store, Duration refreshInterval, Duration maxStaleness, Clock clock) {
+	CredentialCache(CredentialReader store, Duration refreshInterval, Duration maxStaleness, Clock clock) {
 		this(store, refreshInterval, maxStaleness, clock, CacheObserver.NONE);
 	}
 
@@ -83,7 +83,7 @@ public final class CredentialCache {
 	 * @param clock the time source (injected so tests advance time instead of sleeping)
 	 * @param observer told about hits, misses and refreshes; {@link CacheObserver#NONE} for none
 	 */
-	public CredentialCache(CredentialStore store, Duration refreshInterval, Duration maxStaleness, Clock clock,
+	CredentialCache(CredentialReader store, Duration refreshInterval, Duration maxStaleness, Clock clock,
 			CacheObserver observer) {
 		this.store = store;
 		this.refreshInterval = refreshInterval;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.twiliovaultsidecar.security.SecretMasking;
+import io.github.twiliovaultsidecar.masking.SecretMasking;
 import io.github.twiliovaultsidecar.twilio.ApiKeySid;
 import io.github.twiliovaultsidecar.twilio.Edge;
 import io.github.twiliovaultsidecar.twilio.Secret;

@@ -28,6 +28,9 @@ public final class CredentialFields {
 
 	public static final String META_FINGERPRINT = "fingerprint";
 
+	/** Custom metadata a seed writes ({@code verified=false}) when it skipped the live check; removed once a check passed. */
+	public static final String META_UNVERIFIED = "verified";
+
 	private CredentialFields() {
 	}
 

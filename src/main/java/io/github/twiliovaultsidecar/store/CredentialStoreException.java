@@ -3,7 +3,7 @@ package io.github.twiliovaultsidecar.store;
 import java.util.List;
 import java.util.Map;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /**
  * A failure of the credential store. Subclasses are created through the static factories, which add

@@ -18,7 +18,7 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * DOWN readiness takes the app's pod out of service, which is the very failure the cache guards
  * against. When {@code sidecar.vault.required-credentials} names entries, each must be readable.
  */
-public final class CredentialsReadiness implements ReactiveHealthIndicator {
+final class CredentialsReadiness implements ReactiveHealthIndicator {
 
 	/** How old Vault's last answer may be before a probe asks Vault again. */
 	static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);

@@ -20,4 +20,9 @@ public record EntryMetadata(long currentVersion, boolean currentDeleted, Optiona
 		customMetadata = Map.copyOf(customMetadata);
 	}
 
+	/** @return what the custom metadata records of the seed */
+	public SeedMetadata seed() {
+		return SeedMetadata.of(this.customMetadata);
+	}
+
 }

@@ -21,10 +21,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * readiness and the staleness metric. Only {@link CredentialStoreException.Unavailable} counts as a
  * Vault failure: a missing or malformed entry, or a denial, is Vault answering.
  */
-public final class GuardedCredentialStore implements CredentialStore {
+final class GuardedCredentialStore implements CredentialStore {
 
 	/** Name of the breaker, as it appears in metrics. */
-	public static final String BREAKER = "vault";
+	static final String BREAKER = "vault";
 
 	private final CredentialStore delegate;
 
@@ -43,7 +43,7 @@ public final class GuardedCredentialStore implements CredentialStore {
 	 * @param waitInOpen how long the breaker stays open after Vault failed repeatedly
 	 * @param clock the time source
 	 */
-	public GuardedCredentialStore(CredentialStore delegate, Duration waitInOpen, Clock clock) {
+	GuardedCredentialStore(CredentialStore delegate, Duration waitInOpen, Clock clock) {
 		this.delegate = delegate;
 		this.clock = clock;
 		this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -101,8 +101,29 @@ public final class GuardedCredentialStore implements CredentialStore {
 	}
 
 	@Override
-	public long write(CredentialKey key, Map<String, String> data, Map<String, String> customMetadata, long cas) {
-		return guarded(key.toString(), () -> this.delegate.write(key, data, customMetadata, cas));
+	public long write(CredentialKey key, Map<String, String> data, SeedMetadata metadata, long cas) {
+		return guarded(key.toString(), () -> this.delegate.write(key, data, metadata, cas));
+	}
+
+	@Override
+	public SeedMetadata recordVerified(CredentialKey key, String verifiedAt, String fingerprint) {
+		return guarded(key.toString(), () -> this.delegate.recordVerified(key, verifiedAt, fingerprint));
+	}
+
+	@Override
+	public boolean mayWrite(CredentialKey key) {
+		return guarded(key.toString(), () -> this.delegate.mayWrite(key));
+	}
+
+	@Override
+	public Optional<EntryMetadata> metadata(CredentialKey key) {
+		return guarded(key.toString(), () -> this.delegate.metadata(key));
+	}
+
+	/** Not guarded: a failed read is an empty answer, not a Vault failure. */
+	@Override
+	public Optional<Map<String, ?>> storedData(StoredPath path) {
+		return this.delegate.storedData(path);
 	}
 
 	@Override

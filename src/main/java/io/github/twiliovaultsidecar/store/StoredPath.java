@@ -2,6 +2,7 @@ package io.github.twiliovaultsidecar.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Region;
@@ -25,12 +26,17 @@ public record StoredPath(String account, String region) implements Comparable<St
 		return AccountSid.isValid(this.account) && Region.isValid(this.region);
 	}
 
+	/** @return the key, empty when the folders are not an Account SID and a region code */
+	public Optional<CredentialKey> credentialKey() {
+		return isCredentialPath() ? Optional.of(CredentialKey.of(this.account, this.region)) : Optional.empty();
+	}
+
 	/**
 	 * @param layout for the path in the error message
 	 * @return the key (upper-case account hex is accepted)
 	 * @throws CredentialStoreException.Malformed naming the folder that is not an Account SID or region code
 	 */
-	public CredentialKey key(VaultLayout layout) {
+	CredentialKey key(VaultLayout layout) {
 		List<String> problems = new ArrayList<>();
 		if (!AccountSid.isValid(this.account)) {
 			problems.add("folder '" + this.account + "' is not an Account SID (AC followed by 32 hex digits)");

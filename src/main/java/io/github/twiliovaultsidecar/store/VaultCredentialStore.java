@@ -20,7 +20,7 @@ import org.springframework.vault.support.VaultResponse;
  * what this store writes are the same thing. Which token is used (the service's, or a person's for
  * seeding) is decided by the {@link VaultOperations} it is given.
  */
-public final class VaultCredentialStore implements CredentialStore {
+final class VaultCredentialStore implements CredentialStore {
 
 	private final VaultOperations vault;
 
@@ -30,14 +30,9 @@ public final class VaultCredentialStore implements CredentialStore {
 	 * @param vault the Vault client, authenticated with the token whose policy should decide
 	 * @param layout mount and prefix
 	 */
-	public VaultCredentialStore(VaultOperations vault, VaultLayout layout) {
+	VaultCredentialStore(VaultOperations vault, VaultLayout layout) {
 		this.vault = vault;
 		this.layout = layout;
-	}
-
-	/** @return the layout this store reads and writes */
-	public VaultLayout layout() {
-		return this.layout;
 	}
 
 	@Override
@@ -76,7 +71,7 @@ public final class VaultCredentialStore implements CredentialStore {
 	}
 
 	@Override
-	public long write(CredentialKey key, Map<String, String> data, Map<String, String> customMetadata, long cas) {
+	public long write(CredentialKey key, Map<String, String> data, SeedMetadata metadata, long cas) {
 		String display = this.layout.displayPath(key);
 		Map<String, Object> request = Map.of("data", data, "options", Map.of("cas", cas));
 		VaultResponse response;
@@ -90,11 +85,39 @@ public final class VaultCredentialStore implements CredentialStore {
 			throw VaultErrors.translate(display, "write", ex);
 		}
 		long version = number(response.getData().get("version"));
-		if (!customMetadata.isEmpty()) {
-			call(display, "write metadata", () -> this.vault.write(this.layout.metadataPath(key.relativePath()),
-					Map.of("custom_metadata", customMetadata)));
+		if (!metadata.isEmpty()) {
+			writeCustomMetadata(key, metadata.customMetadata());
 		}
 		return version;
+	}
+
+	/** Reads the custom metadata and writes it back whole (as Vault replaces it), so any token with {@code update} may do it. */
+	@Override
+	public SeedMetadata recordVerified(CredentialKey key, String verifiedAt, String fingerprint) {
+		Map<String, String> custom = new LinkedHashMap<>(
+				metadata(key).map(EntryMetadata::customMetadata).orElse(Map.of()));
+		custom.put(CredentialFields.META_VERIFIED_AT, verifiedAt);
+		custom.put(CredentialFields.META_FINGERPRINT, fingerprint);
+		custom.remove(CredentialFields.META_UNVERIFIED);
+		writeCustomMetadata(key, custom);
+		return SeedMetadata.of(custom);
+	}
+
+	private void writeCustomMetadata(CredentialKey key, Map<String, String> custom) {
+		call(this.layout.displayPath(key), "write metadata",
+				() -> this.vault.write(this.layout.metadataPath(key.relativePath()), Map.of("custom_metadata", custom)));
+	}
+
+	@Override
+	public boolean mayWrite(CredentialKey key) {
+		String path = this.layout.dataPath(key);
+		VaultResponse response = call(path, "capabilities check",
+				() -> this.vault.write("sys/capabilities-self", Map.of("paths", List.of(path))));
+		Object capabilities = (response != null && response.getData() != null) ? response.getData().get(path) : null;
+		if (!(capabilities instanceof List<?> list)) {
+			return true;
+		}
+		return list.contains("root") || list.contains("create") || list.contains("update");
 	}
 
 	/** Looks up the store's own Vault token ({@code auth/token/lookup-self}), which every token may do. */
@@ -126,6 +149,26 @@ public final class VaultCredentialStore implements CredentialStore {
 	@Override
 	public Optional<EntryMetadata> metadata(StoredPath path) {
 		return metadata(path.relativePath());
+	}
+
+	@Override
+	public Optional<EntryMetadata> metadata(CredentialKey key) {
+		return metadata(key.relativePath());
+	}
+
+	@Override
+	public Optional<Map<String, ?>> storedData(StoredPath path) {
+		try {
+			VaultResponse response = this.vault.read(this.layout.dataPath(path.relativePath()));
+			if (response != null && response.getData() != null
+					&& response.getData().get("data") instanceof Map<?, ?> data) {
+				return Optional.of(stringKeys(data));
+			}
+			return Optional.empty();
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
 	}
 
 	private Optional<EntryMetadata> metadata(String relativePath) {

@@ -25,17 +25,17 @@ public record VaultLayout(String mount, String prefix) {
 	}
 
 	/** @return the API path of the secret data, e.g. {@code twilio/data/AC…/ie1} */
-	public String dataPath(CredentialKey key) {
+	String dataPath(CredentialKey key) {
 		return dataPath(key.relativePath());
 	}
 
 	/** @return the API path of the secret data for a path relative to mount and prefix */
-	public String dataPath(String relativePath) {
+	String dataPath(String relativePath) {
 		return this.mount + "/data/" + this.prefix + relativePath;
 	}
 
 	/** @return the API path of the metadata for a path relative to mount and prefix */
-	public String metadataPath(String relativePath) {
+	String metadataPath(String relativePath) {
 		return this.mount + "/metadata/" + this.prefix + relativePath;
 	}
 

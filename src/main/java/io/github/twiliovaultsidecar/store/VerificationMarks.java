@@ -19,9 +19,6 @@ import org.springframework.vault.core.VaultOperations;
  */
 public final class VerificationMarks {
 
-	/** Custom metadata a seed writes when it skipped the live check; removed once a check passed. */
-	public static final String META_UNVERIFIED = "verified";
-
 	/** Custom metadata: the outcome of the last check ({@code verified}, {@code rejected}…). */
 	public static final String META_OUTCOME = "verification_outcome";
 
@@ -60,7 +57,7 @@ public final class VerificationMarks {
 		verifiedFingerprint.ifPresent(fingerprint -> {
 			custom.put(CredentialFields.META_VERIFIED_AT, checkedAt);
 			custom.put(CredentialFields.META_FINGERPRINT, fingerprint);
-			custom.put(META_UNVERIFIED, null);
+			custom.put(CredentialFields.META_UNVERIFIED, null);
 		});
 		HttpHeaders headers = new HttpHeaders();
 		headers.setContentType(MERGE_PATCH);

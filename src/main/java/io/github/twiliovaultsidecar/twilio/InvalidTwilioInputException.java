@@ -2,7 +2,7 @@ package io.github.twiliovaultsidecar.twilio;
 
 import java.util.Map;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /**
  * A SID, region, edge or hostname that does not follow Twilio's grammar. Always a client error

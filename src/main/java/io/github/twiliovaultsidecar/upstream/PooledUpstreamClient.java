@@ -27,7 +27,7 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.support.Netty4HeadersAdapter;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /**
  * {@link UpstreamClient} over TLS with normal certificate checks, through pooled connections on the

@@ -38,7 +38,7 @@ public interface UpstreamClient extends AutoCloseable {
 	 * {@code add}
 	 * @param firstByteTimeout longest wait for the response headers
 	 * @return what {@code handler} returns; a failure before the response headers arrived becomes an
-	 * {@link UpstreamFailure} (a {@link io.github.twiliovaultsidecar.SidecarException} is passed on as it is)
+	 * {@link UpstreamFailure} (a {@link io.github.twiliovaultsidecar.problem.SidecarException} is passed on as it is)
 	 */
 	<T> Mono<T> exchange(HttpMethod method, String host, String pathAndQuery, Consumer<HttpHeaders> headers,
 			Publisher<DataBuffer> body, Duration firstByteTimeout, Function<ClientHttpResponse, Mono<T>> handler);

@@ -17,7 +17,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 
 /**
  * Builds the problem detail for a {@link SidecarException}: the RFC 9457 members (type, title, status,

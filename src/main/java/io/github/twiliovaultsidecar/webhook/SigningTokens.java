@@ -13,11 +13,10 @@ import reactor.core.scheduler.Schedulers;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.CredentialKind;
-import io.github.twiliovaultsidecar.store.CredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialReader;
 import io.github.twiliovaultsidecar.store.CredentialStoreException;
 import io.github.twiliovaultsidecar.store.EntryMetadata;
 import io.github.twiliovaultsidecar.store.RegionalCredential;
-import io.github.twiliovaultsidecar.store.StoredPath;
 
 /**
  * The Auth Tokens a webhook for one account and region may be signed with: the current KV version
@@ -32,7 +31,7 @@ final class SigningTokens {
 
 	private final CredentialCache cache;
 
-	private final CredentialStore store;
+	private final CredentialReader store;
 
 	private final Clock clock;
 
@@ -51,7 +50,7 @@ final class SigningTokens {
 	 * @param grace how long after the current version was written the previous one is still accepted
 	 * @param metadataRefresh how long the entry's metadata is trusted before it is read again
 	 */
-	SigningTokens(CredentialCache cache, CredentialStore store, Clock clock, Duration grace, Duration metadataRefresh) {
+	SigningTokens(CredentialCache cache, CredentialReader store, Clock clock, Duration grace, Duration metadataRefresh) {
 		this.cache = cache;
 		this.store = store;
 		this.clock = clock;
@@ -122,8 +121,7 @@ final class SigningTokens {
 				&& snapshot.metadata.map(EntryMetadata::currentVersion).orElse(0L) >= seenVersion) {
 			return snapshot.metadata;
 		}
-		Optional<EntryMetadata> metadata = this.store
-			.metadata(new StoredPath(key.account().value(), key.region().code()));
+		Optional<EntryMetadata> metadata = this.store.metadata(key);
 		this.snapshots.put(key, new Snapshot(metadata, now));
 		return metadata;
 	}

@@ -11,7 +11,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.github.twiliovaultsidecar.store.CredentialCache;
-import io.github.twiliovaultsidecar.store.CredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialReader;
 import io.github.twiliovaultsidecar.store.StoreProperties;
 
 /** Wires webhook validation and the front door's client to the apps. */
@@ -19,7 +19,7 @@ import io.github.twiliovaultsidecar.store.StoreProperties;
 class WebhookConfiguration {
 
 	@Bean
-	WebhookValidator webhookValidator(CredentialCache cache, CredentialStore store, Clock clock,
+	WebhookValidator webhookValidator(CredentialCache cache, CredentialReader store, Clock clock,
 			WebhookProperties properties, StoreProperties storeProperties, MeterRegistry meters) {
 		SigningTokens tokens = new SigningTokens(cache, store, clock, properties.rotationGrace(),
 				storeProperties.refreshInterval());

@@ -3,7 +3,7 @@ package io.github.twiliovaultsidecar.webhook;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 
 /**

@@ -30,8 +30,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.client.SidecarHttpClient;
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -242,12 +243,12 @@ class SdkAdaptersIntegrationTests {
 
 	/** A fresh account with a token stored for each of us1, ie1 and au1, and two subaccounts in us1. */
 	private static Seeded seed(VaultServer vault) {
-		VaultCredentialStore store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		CredentialStore store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		String account = TestSids.accountSid();
 		Map<String, String> tokens = new LinkedHashMap<>();
 		for (String region : REGIONS) {
 			String token = TestSids.authToken();
-			store.write(CredentialKey.of(account, region), Map.of("auth_token", token), Map.of(), 0);
+			store.write(CredentialKey.of(account, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 			twilio.authToken(account, region, token);
 			tokens.put(region, token);
 		}

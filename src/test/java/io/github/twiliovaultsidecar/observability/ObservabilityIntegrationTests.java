@@ -29,8 +29,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.LogCapture;
 import io.github.twiliovaultsidecar.support.RealVault;
@@ -69,7 +70,7 @@ class ObservabilityIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private VaultCredentialStore store;
+	private CredentialStore store;
 
 	private String account;
 
@@ -87,7 +88,7 @@ class ObservabilityIntegrationTests {
 		if (logs == null || !logs.attached()) {
 			logs = LogCapture.attach();
 		}
-		this.store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		this.store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		this.account = seed("ie1");
 	}
 
@@ -253,7 +254,7 @@ class ObservabilityIntegrationTests {
 	private String seed(String region) {
 		String sid = TestSids.accountSid();
 		String token = TestSids.authToken();
-		this.store.write(CredentialKey.of(sid, region), Map.of("auth_token", token), Map.of(), 0);
+		this.store.write(CredentialKey.of(sid, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 		twilio.authToken(sid, region, token);
 		storedTokens.add(token);
 		accounts.add(sid);

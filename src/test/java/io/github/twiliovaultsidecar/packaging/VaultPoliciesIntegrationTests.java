@@ -28,10 +28,11 @@ import org.springframework.vault.support.VaultTokenRequest;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.CredentialStoreException;
 import io.github.twiliovaultsidecar.store.StoredPath;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.store.VaultLease;
 import io.github.twiliovaultsidecar.store.VerificationMarks;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.VaultServer;
@@ -149,13 +150,13 @@ class VaultPoliciesIntegrationTests {
 
 	@Test
 	void theSigningProxyTokenServesTheStoreItsReadsListsAndVersionChecks() {
-		VaultCredentialStore store = store(this.tokens.get("twilio-signing-proxy"), new VaultLayout(MOUNT, ""));
+		CredentialStore store = store(this.tokens.get("twilio-signing-proxy"), new VaultLayout(MOUNT, ""));
 		CredentialKey key = CredentialKey.of(this.account, "ie1");
 		assertThat(store.read(key).secret().reveal()).hasSize(32);
 		assertThat(store.currentVersion(key)).isNotEmpty();
 		assertThat(store.list()).contains(new StoredPath(this.account, "ie1"), new StoredPath(this.other, "ie1"));
 		assertThatThrownBy(() -> store.write(CredentialKey.of(TestSids.accountSid(), "au1"),
-				Map.of("auth_token", TestSids.authToken()), Map.of(), 0))
+				Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0))
 			.isInstanceOf(CredentialStoreException.AccessDenied.class);
 	}
 
@@ -194,11 +195,11 @@ class VaultPoliciesIntegrationTests {
 	@Test
 	void theSeederTokenSeedsThroughTheStoreWithMetadataButCannotReadItBack() {
 		String seeder = this.tokens.get("twilio-seeder");
-		VaultCredentialStore store = store(seeder, new VaultLayout(MOUNT, ""));
+		CredentialStore store = store(seeder, new VaultLayout(MOUNT, ""));
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "au1");
 		long version = store.write(key, Map.of("auth_token", TestSids.authToken(), "edge", "sydney"),
-				Map.of("source", "admin-api", "seeded_by", "token-twilio-seeder-test"), 0);
-		store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of("source", "cli"), version);
+				new SeedMetadata("admin-api", "token-twilio-seeder-test", null, null), 0);
+		store.write(key, Map.of("auth_token", TestSids.authToken()), new SeedMetadata("cli", null, null, null), version);
 		assertThat(store.metadata(new StoredPath(key.account().value(), "au1")))
 			.hasValueSatisfying(meta -> assertThat(meta.customMetadata()).containsEntry("source", "cli"));
 		assertThat(store.currentVersion(key)).hasValue(2);
@@ -209,7 +210,7 @@ class VaultPoliciesIntegrationTests {
 
 	@Test
 	void theAuditorTokenSeesTheInventoryButNoValue() {
-		VaultCredentialStore store = store(this.tokens.get("twilio-auditor"), new VaultLayout(MOUNT, ""));
+		CredentialStore store = store(this.tokens.get("twilio-auditor"), new VaultLayout(MOUNT, ""));
 		assertThat(store.list()).contains(new StoredPath(this.account, "us1"));
 		assertThat(store.metadata(new StoredPath(this.account, "us1"))).isPresent();
 		assertThatThrownBy(() -> store.read(CredentialKey.of(this.account, "us1")))
@@ -230,9 +231,9 @@ class VaultPoliciesIntegrationTests {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
 		String token = TestSids.authToken();
 
-		store(seeder, layout).write(key, Map.of("auth_token", token), Map.of("source", "cli"), 0);
+		store(seeder, layout).write(key, Map.of("auth_token", token), new SeedMetadata("cli", null, null, null), 0);
 
-		VaultCredentialStore proxyStore = store(proxy, layout);
+		CredentialStore proxyStore = store(proxy, layout);
 		assertThat(proxyStore.read(key).secret().reveal()).isEqualTo(token);
 		assertThat(proxyStore.list()).containsExactly(new StoredPath(key.account().value(), "ie1"));
 		assertThat(perform(proxy, "read", mount + "/data/" + key.account().value() + "/ie1")).isEqualTo(403);
@@ -246,8 +247,8 @@ class VaultPoliciesIntegrationTests {
 		assertThat(rendered).isEmptyDirectory();
 	}
 
-	private VaultCredentialStore store(String token, VaultLayout layout) {
-		return new VaultCredentialStore(this.vault.template(token), layout);
+	private CredentialStore store(String token, VaultLayout layout) {
+		return CredentialStore.vault(this.vault.template(token), layout);
 	}
 
 	private void loadPolicy(String name, String hcl) {

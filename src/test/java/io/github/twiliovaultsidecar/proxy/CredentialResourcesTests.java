@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-import io.github.twiliovaultsidecar.SidecarException;
+import io.github.twiliovaultsidecar.problem.SidecarException;
 import io.github.twiliovaultsidecar.support.TestSids;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.SidecarProcess;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -46,8 +47,8 @@ class LargeBodyStreamingIntegrationTests {
 		account = TestSids.accountSid();
 		String token = TestSids.authToken();
 		vault.enableKv2("twilio");
-		new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""))
-			.write(CredentialKey.of(account, "ie1"), Map.of("auth_token", token), Map.of(), 0);
+		CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""))
+			.write(CredentialKey.of(account, "ie1"), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 		twilio.authToken(account, "ie1", token);
 		sidecar = SidecarProcess.start(List.of("-Xmx128m"), vault, twilio,
 				Map.of("sidecar.proxy.max-request-body", "64MB"));

@@ -40,8 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.github.twiliovaultsidecar.client.SidecarHttpClient;
 import io.github.twiliovaultsidecar.observability.SidecarMeters;
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -76,7 +77,7 @@ class ProxyIntegrationTests {
 	@Autowired
 	private MeterRegistry meters;
 
-	private VaultCredentialStore store;
+	private CredentialStore store;
 
 	private String account;
 
@@ -94,7 +95,7 @@ class ProxyIntegrationTests {
 		if (caller == null) {
 			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
 		}
-		this.store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		this.store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		this.account = TestSids.accountSid();
 		for (String region : List.of("us1", "ie1", "au1")) {
 			seed(this.account, region, TestSids.authToken());
@@ -220,7 +221,7 @@ class ProxyIntegrationTests {
 		assertThat(caller.send("GET", "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + ".json", null)
 			.statusCode()).isEqualTo(200);
 		String rotated = TestSids.authToken();
-		this.store.write(CredentialKey.of(this.account, "ie1"), Map.of("auth_token", rotated), Map.of(), 1);
+		this.store.write(CredentialKey.of(this.account, "ie1"), Map.of("auth_token", rotated), SeedMetadata.NONE, 1);
 		storedTokens.add(rotated);
 		twilio.revoke(this.account, "ie1").authToken(this.account, "ie1", rotated);
 		HttpResponse<String> response = caller.send("POST",
@@ -239,7 +240,7 @@ class ProxyIntegrationTests {
 		String messages = "/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + this.account + "/Messages.json";
 		assertThat(caller.send("GET", messages, null).statusCode()).isEqualTo(200);
 		String rotated = TestSids.authToken();
-		this.store.write(CredentialKey.of(this.account, "ie1"), Map.of("auth_token", rotated), Map.of(), 1);
+		this.store.write(CredentialKey.of(this.account, "ie1"), Map.of("auth_token", rotated), SeedMetadata.NONE, 1);
 		storedTokens.add(rotated);
 		storedBasicForms.add(CapturingCaller.basic(this.account, rotated));
 		twilio.revoke(this.account, "ie1").authToken(this.account, "ie1", rotated);
@@ -367,7 +368,7 @@ class ProxyIntegrationTests {
 	}
 
 	private void seed(String account, String region, String token) {
-		this.store.write(CredentialKey.of(account, region), Map.of("auth_token", token), Map.of(), 0);
+		this.store.write(CredentialKey.of(account, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 		twilio.authToken(account, region, token);
 		this.tokens.put(region, token);
 		storedTokens.add(token);

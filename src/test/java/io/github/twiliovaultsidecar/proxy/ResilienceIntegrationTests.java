@@ -23,8 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.TestClockConfiguration;
@@ -91,12 +92,12 @@ class ResilienceIntegrationTests {
 	void seed(VaultServer vault) {
 		this.caller = new CapturingCaller("http://127.0.0.1:" + this.port);
 		this.account = TestSids.accountSid();
-		VaultCredentialStore store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		CredentialStore store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		for (String account : List.of(this.account, BURST_ACCOUNT, TWO_AT_A_TIME)) {
 			for (String region : List.of("us1", "ie1", "au1")) {
 				if (store.currentVersion(CredentialKey.of(account, region)).isEmpty()) {
 					String token = TestSids.authToken();
-					store.write(CredentialKey.of(account, region), Map.of("auth_token", token), Map.of(), 0);
+					store.write(CredentialKey.of(account, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 					twilio.authToken(account, region, token);
 				}
 			}

@@ -17,8 +17,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.DedicatedVault;
 import io.github.twiliovaultsidecar.support.MutableClock;
@@ -119,8 +120,8 @@ class VaultOutageIntegrationTests {
 
 	private static void startAndSeed() throws Exception {
 		vault.start();
-		new VaultCredentialStore(vault.template(), new VaultLayout("twilio", ""))
-			.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), Map.of(), 0);
+		CredentialStore.vault(vault.template(), new VaultLayout("twilio", ""))
+			.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), SeedMetadata.NONE, 0);
 	}
 
 	private static HttpResponse<String> readiness(CapturingCaller caller) {

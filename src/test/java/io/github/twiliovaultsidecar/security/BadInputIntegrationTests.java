@@ -25,8 +25,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RawHttp;
 import io.github.twiliovaultsidecar.support.RealVault;
@@ -97,10 +98,10 @@ class BadInputIntegrationTests {
 	@BeforeAll
 	static void seedAndAudit(VaultServer server) throws IOException {
 		vault = server;
-		VaultCredentialStore store = new VaultCredentialStore(server.rootTemplate(),
+		CredentialStore store = CredentialStore.vault(server.rootTemplate(),
 				new VaultLayout(server.enableKv2("twilio"), ""));
 		for (String region : List.of("us1", "ie1", "au1")) {
-			store.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", TOKEN), Map.of(), 0);
+			store.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", TOKEN), SeedMetadata.NONE, 0);
 			twilio.authToken(ACCOUNT, region, TOKEN);
 		}
 		auditFile = Files.createTempFile("vault-audit-", ".log");

@@ -12,6 +12,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 
+import io.github.twiliovaultsidecar.audit.AuditLog;
+import io.github.twiliovaultsidecar.masking.SecretMasking;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.twilio.AccountSid;
 import io.github.twiliovaultsidecar.twilio.Region;

@@ -22,10 +22,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.github.twiliovaultsidecar.masking.SecretMasking;
 import io.github.twiliovaultsidecar.store.CredentialCache;
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.LeakDetector;
 import io.github.twiliovaultsidecar.support.LeakDetector.Finding;
@@ -71,8 +73,8 @@ class CanaryLeakProofIntegrationTests {
 
 	@BeforeAll
 	static void seed(VaultServer vault) {
-		new VaultCredentialStore(vault.rootTemplate(), new VaultLayout(vault.enableKv2("twilio"), ""))
-			.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), Map.of(), 0);
+		CredentialStore.vault(vault.rootTemplate(), new VaultLayout(vault.enableKv2("twilio"), ""))
+			.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), SeedMetadata.NONE, 0);
 	}
 
 	@BeforeEach

@@ -41,9 +41,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.masking.SecretMasking;
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.LeakDetector;
 import io.github.twiliovaultsidecar.support.LogCapture;
@@ -104,7 +106,7 @@ class CanarySuiteIntegrationTests {
 
 	private static LogCapture logs;
 
-	private static VaultCredentialStore store;
+	private static CredentialStore store;
 
 	@LocalServerPort
 	int port;
@@ -123,18 +125,18 @@ class CanarySuiteIntegrationTests {
 
 	@BeforeAll
 	static void seedCanaries(VaultServer vault) {
-		store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout(vault.enableKv2("twilio"), ""));
+		store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout(vault.enableKv2("twilio"), ""));
 		TOKENS.forEach((region, token) -> {
-			store.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", token), Map.of(), 0);
+			store.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 			twilio.authToken(ACCOUNT, region, token);
 			detector.add(region + " auth token", ACCOUNT, token);
 		});
 		store.write(CredentialKey.of(KEY_ACCOUNT, "us1"), Map.of("api_key_sid", KEY_SID, "api_key_secret", KEY_SECRET),
-				Map.of(), 0);
+				SeedMetadata.NONE, 0);
 		twilio.apiKey(KEY_ACCOUNT, "us1", KEY_SID, KEY_SECRET);
 		detector.add("us1 API key secret", KEY_SID, KEY_SECRET);
 		String rotating = canary("au1 token of the rotating account", ROTATING);
-		store.write(CredentialKey.of(ROTATING, "au1"), Map.of("auth_token", rotating), Map.of(), 0);
+		store.write(CredentialKey.of(ROTATING, "au1"), Map.of("auth_token", rotating), SeedMetadata.NONE, 0);
 		twilio.authToken(ROTATING, "au1", rotating);
 		detector.add("Vault root token", null, vault.rootToken());
 	}
@@ -204,7 +206,7 @@ class CanarySuiteIntegrationTests {
 		String host = "/api.sydney.au1.twilio.com/2010-04-01/Accounts/" + ROTATING;
 		assertThat(send("GET", host + ".json", null).statusCode()).isEqualTo(200);
 		String rotated = canary("rotated au1 token", ROTATING);
-		store.write(CredentialKey.of(ROTATING, "au1"), Map.of("auth_token", rotated), Map.of(), 1);
+		store.write(CredentialKey.of(ROTATING, "au1"), Map.of("auth_token", rotated), SeedMetadata.NONE, 1);
 		twilio.revoke(ROTATING, "au1").authToken(ROTATING, "au1", rotated);
 		HttpResponse<String> refreshed = send("POST", host + "/Messages.json", SMS, "Content-Type", FORM);
 		assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(201);

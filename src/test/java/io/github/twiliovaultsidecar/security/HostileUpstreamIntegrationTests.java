@@ -28,8 +28,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.LeakDetector;
 import io.github.twiliovaultsidecar.support.LogCapture;
@@ -96,10 +97,10 @@ class HostileUpstreamIntegrationTests {
 
 	@BeforeAll
 	static void seed(VaultServer vault) {
-		VaultCredentialStore store = new VaultCredentialStore(vault.rootTemplate(),
+		CredentialStore store = CredentialStore.vault(vault.rootTemplate(),
 				new VaultLayout(vault.enableKv2("twilio"), ""));
-		store.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), Map.of(), 0);
-		store.write(CredentialKey.of(SUBACCOUNT, "ie1"), Map.of("auth_token", SUB_TOKEN), Map.of(), 0);
+		store.write(CredentialKey.of(ACCOUNT, "ie1"), Map.of("auth_token", TOKEN), SeedMetadata.NONE, 0);
+		store.write(CredentialKey.of(SUBACCOUNT, "ie1"), Map.of("auth_token", SUB_TOKEN), SeedMetadata.NONE, 0);
 		twilio.authToken(ACCOUNT, "ie1", TOKEN).subaccount(ACCOUNT, SUBACCOUNT, "ie1", SUB_TOKEN, "active");
 	}
 

@@ -16,8 +16,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.LocalJwks;
 import io.github.twiliovaultsidecar.support.RealVault;
@@ -74,8 +75,8 @@ class SharedModeIntegrationTests {
 		registry.add("sidecar.security.allow-sensitive", () -> "api-keys");
 		String token = TestSids.authToken();
 		for (String region : List.of("ie1", "au1")) {
-			new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""))
-				.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", token), Map.of(), 0);
+			CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""))
+				.write(CredentialKey.of(ACCOUNT, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 			twilio.authToken(ACCOUNT, region, token);
 		}
 	}

@@ -421,7 +421,7 @@ class CredentialCacheTests {
 	}
 
 	/** An in-memory store that counts reads and can fail as if Vault were down. */
-	private static final class CountingStore implements CredentialStore {
+	private static final class CountingStore implements CredentialReader {
 
 		final Map<CredentialKey, RegionalCredential> entries = new ConcurrentHashMap<>();
 
@@ -499,17 +499,7 @@ class CredentialCacheTests {
 		}
 
 		@Override
-		public long write(CredentialKey key, Map<String, String> data, Map<String, String> customMetadata, long cas) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public List<StoredPath> list() {
-			return List.of();
-		}
-
-		@Override
-		public Optional<EntryMetadata> metadata(StoredPath path) {
+		public Optional<EntryMetadata> metadata(CredentialKey key) {
 			return Optional.empty();
 		}
 

@@ -39,7 +39,7 @@ class VaultCredentialStoreIntegrationTests {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
 		String token = TestSids.authToken();
 		long version = this.store.write(key, Map.of("auth_token", token, "edge", "dublin"),
-				Map.of("source", "admin-api", "fingerprint", "abc"), 0);
+				new SeedMetadata("admin-api", null, null, "abc"), 0);
 		RegionalCredential credential = this.store.read(key);
 		assertThat(version).isEqualTo(1);
 		assertThat(credential.version()).isEqualTo(1);
@@ -55,8 +55,8 @@ class VaultCredentialStoreIntegrationTests {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
 		String first = TestSids.authToken();
 		String second = TestSids.authToken();
-		this.store.write(key, Map.of("auth_token", first), Map.of(), 0);
-		this.store.write(key, Map.of("auth_token", second), Map.of(), 1);
+		this.store.write(key, Map.of("auth_token", first), SeedMetadata.NONE, 0);
+		this.store.write(key, Map.of("auth_token", second), SeedMetadata.NONE, 1);
 		RegionalCredential earlier = this.store.read(key, 1);
 		assertThat(earlier.version()).isEqualTo(1);
 		assertThat(earlier.secret().reveal()).isEqualTo(first);
@@ -71,12 +71,12 @@ class VaultCredentialStoreIntegrationTests {
 	@Test
 	void aSecondWriterWithAStaleCasGetsATypedConflict() {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "au1");
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 1);
-		assertThatThrownBy(() -> this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 1))
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 1);
+		assertThatThrownBy(() -> this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 1))
 			.isInstanceOfSatisfying(CredentialStoreException.Conflict.class,
 					ex -> assertThat(ex.status()).isEqualTo(409));
-		assertThatThrownBy(() -> this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0))
+		assertThatThrownBy(() -> this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0))
 			.isInstanceOf(CredentialStoreException.Conflict.class);
 		assertThat(this.store.currentVersion(key)).hasValue(2);
 	}
@@ -87,7 +87,7 @@ class VaultCredentialStoreIntegrationTests {
 		String second = TestSids.accountSid();
 		for (String path : new String[] { first + "/us1", first + "/ie1", second + "/au1" }) {
 			String[] parts = path.split("/");
-			this.store.write(CredentialKey.of(parts[0], parts[1]), Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
+			this.store.write(CredentialKey.of(parts[0], parts[1]), Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
 		}
 		assertThat(this.store.list()).contains(new StoredPath(first, "us1"), new StoredPath(first, "ie1"),
 				new StoredPath(second, "au1"));
@@ -109,7 +109,7 @@ class VaultCredentialStoreIntegrationTests {
 	void acceptsUpperCaseAccountHexAndStoresLowerCase() {
 		String account = TestSids.accountSid();
 		CredentialKey upper = CredentialKey.of("AC" + account.substring(2).toUpperCase(), "us1");
-		this.store.write(upper, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
+		this.store.write(upper, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
 		assertThat(this.store.list()).contains(new StoredPath(account, "us1"));
 	}
 
@@ -176,8 +176,8 @@ class VaultCredentialStoreIntegrationTests {
 	@Test
 	void aSoftDeletedLatestVersionReadsAsMissing() {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 1);
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 1);
 		assertThat(this.vault.http("DELETE", "twilio/data/" + key.relativePath(), null).statusCode()).isEqualTo(204);
 		assertThatThrownBy(() -> this.store.read(key)).isInstanceOf(CredentialStoreException.NotFound.class);
 		assertThat(this.store.currentVersion(key)).isEmpty();
@@ -186,7 +186,7 @@ class VaultCredentialStoreIntegrationTests {
 	@Test
 	void aDestroyedLatestVersionReadsAsMissing() {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "au1");
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
 		assertThat(this.vault.http("POST", "twilio/destroy/" + key.relativePath(), "{\"versions\":[1]}").statusCode())
 			.isEqualTo(204);
 		assertThatThrownBy(() -> this.store.read(key)).isInstanceOf(CredentialStoreException.NotFound.class);
@@ -196,7 +196,7 @@ class VaultCredentialStoreIntegrationTests {
 	@Test
 	void aNewVersionWrittenBehindTheServicesBackIsServedAfterTheRefreshInterval() {
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
-		this.store.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
+		this.store.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
 		MutableClock clock = MutableClock.startingNow();
 		CredentialCache cache = new CredentialCache(this.store, Duration.ofSeconds(30), Duration.ofMinutes(15), clock);
 		assertThat(cache.get(key).block().version()).isEqualTo(1);
@@ -215,7 +215,7 @@ class VaultCredentialStoreIntegrationTests {
 		VaultCredentialStore prefixed = new VaultCredentialStore(this.vault.rootTemplate(),
 				new VaultLayout(mount, "twilio"));
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
-		prefixed.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0);
+		prefixed.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0);
 		assertThat(this.vault.http("GET", mount + "/data/twilio/" + key.relativePath(), null).statusCode())
 			.isEqualTo(200);
 		assertThat(prefixed.list()).containsExactly(new StoredPath(key.account().value(), "ie1"));
@@ -233,7 +233,7 @@ class VaultCredentialStoreIntegrationTests {
 			.get("client_token");
 		VaultCredentialStore readOnly = new VaultCredentialStore(this.vault.template(token), this.layout);
 		CredentialKey key = CredentialKey.of(TestSids.accountSid(), "ie1");
-		assertThatThrownBy(() -> readOnly.write(key, Map.of("auth_token", TestSids.authToken()), Map.of(), 0))
+		assertThatThrownBy(() -> readOnly.write(key, Map.of("auth_token", TestSids.authToken()), SeedMetadata.NONE, 0))
 			.isInstanceOfSatisfying(CredentialStoreException.AccessDenied.class,
 					ex -> assertThat(ex.status()).isEqualTo(403));
 	}

@@ -12,13 +12,13 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
-import io.github.twiliovaultsidecar.security.AuditLog;
+import io.github.twiliovaultsidecar.audit.AuditLog;
 
 /**
  * Keeps every log line as it would really be written: an appender on the root logger that formats
  * events with the same pattern as the configured console appender, in the same Logback context, so
  * the secret-masking conversion rules of {@code logback-test.xml} (the same as the service's
- * {@link io.github.twiliovaultsidecar.security.MaskedLoggingSystem}) apply. The audit logger, which
+ * {@link io.github.twiliovaultsidecar.masking.MaskedLoggingSystem}) apply. The audit logger, which
  * writes only to its own appender, is captured too, with that appender's pattern. Attach it after the Spring context started: Spring Boot
  * resets logging while it starts.
  */

@@ -34,8 +34,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.store.CredentialKey;
-import io.github.twiliovaultsidecar.store.VaultCredentialStore;
+import io.github.twiliovaultsidecar.store.CredentialStore;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.store.SeedMetadata;
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.RawHttp;
 import io.github.twiliovaultsidecar.support.RealVault;
@@ -77,7 +78,7 @@ class WebhookIntegrationTests {
 	@Autowired
 	private MeterRegistry meters;
 
-	private VaultCredentialStore store;
+	private CredentialStore store;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -101,11 +102,11 @@ class WebhookIntegrationTests {
 
 	@BeforeAll
 	static void seedRoutes(VaultServer vault) {
-		VaultCredentialStore store = new VaultCredentialStore(vault.rootTemplate(),
+		CredentialStore store = CredentialStore.vault(vault.rootTemplate(),
 				new VaultLayout(vault.enableKv2("twilio"), ""));
-		store.write(CredentialKey.of(ROUTE_ACCOUNT, "ie1"), Map.of("auth_token", ROUTE_TOKEN), Map.of(), 0);
+		store.write(CredentialKey.of(ROUTE_ACCOUNT, "ie1"), Map.of("auth_token", ROUTE_TOKEN), SeedMetadata.NONE, 0);
 		store.write(CredentialKey.of(API_KEY_ACCOUNT, "au1"),
-				Map.of("api_key_sid", TestSids.apiKeySid(), "api_key_secret", TestSids.authToken()), Map.of(), 0);
+				Map.of("api_key_sid", TestSids.apiKeySid(), "api_key_secret", TestSids.authToken()), SeedMetadata.NONE, 0);
 	}
 
 	@AfterAll
@@ -115,7 +116,7 @@ class WebhookIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer vault) {
-		this.store = new VaultCredentialStore(vault.rootTemplate(), new VaultLayout("twilio", ""));
+		this.store = CredentialStore.vault(vault.rootTemplate(), new VaultLayout("twilio", ""));
 		APP.clear();
 	}
 
@@ -176,7 +177,7 @@ class WebhookIntegrationTests {
 		String account = TestSids.accountSid();
 		CredentialKey key = CredentialKey.of(account, "ie1");
 		String oldToken = TestSids.authToken();
-		this.store.write(key, Map.of("auth_token", oldToken), Map.of(), 0);
+		this.store.write(key, Map.of("auth_token", oldToken), SeedMetadata.NONE, 0);
 		String url = "https://app.example.com/sms";
 		Map<String, String> params = Map.of("Body", "rotate");
 		String oldSignature = TwilioSdk.sign(oldToken, url, params);
@@ -184,7 +185,7 @@ class WebhookIntegrationTests {
 				JSON.readTree("{\"valid\":true,\"credential_version\":1}"));
 
 		String newToken = TestSids.authToken();
-		this.store.write(key, Map.of("auth_token", newToken), Map.of(), 1);
+		this.store.write(key, Map.of("auth_token", newToken), SeedMetadata.NONE, 1);
 		String newSignature = TwilioSdk.sign(newToken, url, params);
 
 		assertThat(json(validate(request(account, "ie1", url, newSignature, params)))).as("new version")
@@ -369,7 +370,7 @@ class WebhookIntegrationTests {
 
 	private String seed(String account, String region) {
 		String token = TestSids.authToken();
-		this.store.write(CredentialKey.of(account, region), Map.of("auth_token", token), Map.of(), 0);
+		this.store.write(CredentialKey.of(account, region), Map.of("auth_token", token), SeedMetadata.NONE, 0);
 		return token;
 	}
 

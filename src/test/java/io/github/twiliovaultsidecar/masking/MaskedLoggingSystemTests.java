@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.masking;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,6 +16,7 @@ import org.springframework.boot.logging.LoggingInitializationContext;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.core.env.StandardEnvironment;
 
+import io.github.twiliovaultsidecar.audit.AuditLog;
 import io.github.twiliovaultsidecar.support.TestSids;
 
 import static org.assertj.core.api.Assertions.assertThat;

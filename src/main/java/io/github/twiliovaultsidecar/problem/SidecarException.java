@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar;
+package io.github.twiliovaultsidecar.problem;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

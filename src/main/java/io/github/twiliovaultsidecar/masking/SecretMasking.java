@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.masking;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

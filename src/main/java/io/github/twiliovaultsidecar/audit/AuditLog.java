@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.audit;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,11 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
 
-import io.github.twiliovaultsidecar.observability.SidecarMeters;
-
 /**
  * The audit trail: one JSON object per proxied call, denial and admin action on the {@value #LOGGER}
- * logger, starting with its {@code time} (UTC) and {@code event}. {@link MaskedLoggingSystem} writes
+ * logger, starting with its {@code time} (UTC) and {@code event}. {@link io.github.twiliovaultsidecar.masking.MaskedLoggingSystem} writes
  * these lines as they are, one per line, on their own console appender. Paths are logged as templates
  * with SIDs masked ({@code /Accounts/{AC}/Messages/{SM}.json}); no token, header value or body is
  * ever logged.
@@ -24,6 +22,14 @@ public final class AuditLog {
 
 	/** Name of the audit logger, so operators can route it to its own appender. */
 	public static final String LOGGER = "sidecar.audit";
+
+	/**
+	 * Counter of admin API and CLI actions, one per admin audit line, tags {@code action} ({@code seed},
+	 * {@code verify}, {@code subaccount-sync}, {@code inventory}…) and {@code outcome} (the line's:
+	 * {@code written}, {@code verified}, {@code listed}… or the problem name of a failure, a fixed set).
+	 * The Vault display name of the person is an audit-log matter, never a tag.
+	 */
+	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
 
 	private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
@@ -44,7 +50,7 @@ public final class AuditLog {
 	}
 
 	/**
-	 * @param registry where admin actions are also counted ({@value SidecarMeters#ADMIN_ACTIONS}),
+	 * @param registry where admin actions are also counted ({@value #ADMIN_ACTIONS}),
 	 * {@code null} for none
 	 */
 	public AuditLog(MeterRegistry registry) {
@@ -98,12 +104,7 @@ public final class AuditLog {
 	public void proxied(String caller, String account, String region, String method, String path, int status,
 			long latencyMillis, long credentialVersion, String traceId) {
 		if (log.isInfoEnabled()) {
-			log.info(new Line("proxy").put("caller", caller)
-				.put("account", account)
-				.put("region", region)
-				.put("method", method)
-				.put("path", template(path))
-				.put("status", status)
+			log.info(request("proxy", caller, account, region, method, path).put("status", status)
 				.put("latency_ms", latencyMillis)
 				.put("credential_version", (credentialVersion > 0) ? credentialVersion : null)
 				.put("trace_id", traceId)
@@ -114,14 +115,18 @@ public final class AuditLog {
 	/** Records a refused call. */
 	public void denied(String caller, String method, String path, String account, String region, String reason) {
 		if (log.isInfoEnabled()) {
-			log.info(new Line("denied").put("caller", caller)
-				.put("account", account)
-				.put("region", region)
-				.put("method", method)
-				.put("path", template(path))
-				.put("reason", reason)
-				.end());
+			log.info(request("denied", caller, account, region, method, path).put("reason", reason).end());
 		}
+	}
+
+	/** @return the line of an {@code event} about one caller request, up to its path as a {@link #template} */
+	private static Line request(String event, String caller, String account, String region, String method,
+			String path) {
+		return new Line(event).put("caller", caller)
+			.put("account", account)
+			.put("region", region)
+			.put("method", method)
+			.put("path", template(path));
 	}
 
 	/**
@@ -135,7 +140,7 @@ public final class AuditLog {
 	 */
 	public void admin(String who, String action, String path, String outcome, Long version, String fingerprint) {
 		if (this.registry != null) {
-			Counter.builder(SidecarMeters.ADMIN_ACTIONS)
+			Counter.builder(ADMIN_ACTIONS)
 				.description("Admin API and CLI actions by outcome (the person is in the audit line, never a tag)")
 				.tag("action", action)
 				.tag("outcome", outcome)

@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.audit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.twiliovaultsidecar.masking.SecretMasking;
 import io.github.twiliovaultsidecar.support.LogCapture;
 import io.github.twiliovaultsidecar.support.TestSids;
 

@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.masking;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

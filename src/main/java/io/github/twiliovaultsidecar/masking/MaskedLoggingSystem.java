@@ -1,4 +1,4 @@
-package io.github.twiliovaultsidecar.security;
+package io.github.twiliovaultsidecar.masking;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -27,6 +27,8 @@ import org.springframework.boot.logging.logback.LogbackLoggingSystem;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.ClassUtils;
+
+import io.github.twiliovaultsidecar.audit.AuditLog;
 
 /**
  * Spring Boot's Logback set-up (its console pattern, and its file appender when
