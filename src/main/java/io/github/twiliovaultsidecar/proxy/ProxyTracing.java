@@ -27,10 +27,10 @@ import org.springframework.http.HttpMethod;
  * {@code traceparent} cost about 0.01 core-seconds per 1,000 requests, 6 % of the sidecar's CPU (two
  * sidecars loaded in turn at 1,000 requests/s). A caller's trace is always continued.
  */
-public final class ProxyTracing {
+final class ProxyTracing {
 
 	/** No tracer: no spans, nothing propagated. */
-	public static final ProxyTracing OFF = new ProxyTracing(null, null, false);
+	static final ProxyTracing OFF = new ProxyTracing(null, null, false);
 
 	/** Reads W3C trace context from a caller's headers. */
 	private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
@@ -64,7 +64,7 @@ public final class ProxyTracing {
 	 * @param startsTraces whether a request without trace context starts a trace: spans can be
 	 * exported
 	 */
-	public ProxyTracing(Tracer tracer, Propagator propagator, boolean startsTraces) {
+	ProxyTracing(Tracer tracer, Propagator propagator, boolean startsTraces) {
 		this.tracer = (tracer != null && propagator != null) ? tracer : null;
 		this.propagator = propagator;
 		this.fields = (propagator != null) ? List.copyOf(propagator.fields()) : List.of();
