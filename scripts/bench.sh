@@ -361,7 +361,6 @@ nmt_rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
 "$JCMD" "$sidecar_pid" VM.native_memory summary scale=KB > "$OUT/nmt-summary.txt"
 "$JCMD" "$sidecar_pid" GC.run >/dev/null
 "$JCMD" "$sidecar_pid" GC.heap_info > "$OUT/heap-after-gc.txt"
-"$JCMD" "$sidecar_pid" VM.classloader_stats > "$OUT/classloaders.txt" 2>/dev/null || true
 echo "$nmt_rss_kb" > "$OUT/nmt-rss-kb.txt"
 
 # --- report ----------------------------------------------------------------------------------------
