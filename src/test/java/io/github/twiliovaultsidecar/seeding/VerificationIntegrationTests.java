@@ -125,14 +125,15 @@ class VerificationIntegrationTests {
 	void twilio429SlowsTheRunDownInsteadOfFailingIt() {
 		String first = TestSids.accountSid();
 		String second = TestSids.accountSid();
+		double errorsBefore = this.api.meter("sidecar_credentials_verification_total", "jp1", "error");
+		double waitsBefore = this.api.meter("sidecar_credentials_verification_throttled_total", null, "twilio-429");
+		// The fault is in place before the entries exist, so no run can check them before it.
+		twilio.fault("api.tokyo.jp1.twilio.com", TwilioStandIn.Fault.concurrencyLimit("1", 3));
 		for (String sid : List.of(first, second)) {
 			String token = token();
 			twilio.authToken(sid, "jp1", token);
 			this.api.writeRaw(sid + "/jp1", Map.of("auth_token", token, "edge", "tokyo"));
 		}
-		double errorsBefore = this.api.meter("sidecar_credentials_verification_total", "jp1", "error");
-		double waitsBefore = this.api.meter("sidecar_credentials_verification_throttled_total", null, "twilio-429");
-		twilio.fault("api.tokyo.jp1.twilio.com", TwilioStandIn.Fault.concurrencyLimit("1", 3));
 
 		for (String sid : List.of(first, second)) {
 			await(() -> this.api.inventoryEntry(sid),
