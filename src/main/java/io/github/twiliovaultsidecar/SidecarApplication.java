@@ -31,9 +31,9 @@ public class SidecarApplication {
 	}
 
 	/**
-	 * Turns Netty's buffer leak detection off unless {@value #LEAK_DETECTION} is set. At Netty's
-	 * default it records a stack trace for one buffer in 128, about 4 % of the CPU per proxied request
-	 * in the benchmark; the tests run with it on, so a leak is still found there.
+	 * Turns Netty's buffer leak detection off unless {@value #LEAK_DETECTION} is set: at Netty's
+	 * default it records a stack trace for one buffer in 128, a cost every proxied request would pay
+	 * in production. The tests run with it on, so a leak is still found there.
 	 */
 	static void leakDetectionOffUnlessSet() {
 		if (System.getProperty(LEAK_DETECTION) == null && System.getProperty(LEAK_DETECTION_LEGACY) == null) {

@@ -25,10 +25,10 @@ import io.github.twiliovaultsidecar.web.ProblemDetails;
  * ({@code /actuator}, {@code /admin}, {@code /webhooks}) goes on to Spring's chain.
  * <p>
  * A proxied request pays only for what the proxy needs: framing check, caller authentication (a JWT
- * in shared mode), the signing proxy, its meters, audit line and span. Spring's dispatcher, filter
- * chain and per-request observations were most of the sidecar's cost per request in the benchmark
- * profile. What those gave the proxy path is done here: failures become problem details, the strict
- * path rules live in {@link ProxyTarget}, the method allow-list in {@link SigningProxy}.
+ * in shared mode), the signing proxy, its meters, audit line and span; it never passes through
+ * Spring's dispatcher, filter chain or per-request observations. What those give the other paths is
+ * done here for the proxy: failures become problem details, the strict path rules live in
+ * {@link ProxyTarget}, the method allow-list in {@link SigningProxy}.
  */
 final class ProxyEntry implements HttpHandler {
 

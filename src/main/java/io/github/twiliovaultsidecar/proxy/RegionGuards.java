@@ -20,8 +20,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * <p>
  * Each host's breaker and bulkhead are kept here once created: the bulkhead registry's own lookup
  * builds the entry's tags again on every call, and the breaker registry's looks its configuration up
- * and makes a supplier each time (together about 2 % of the event loops' time in the benchmark). The
- * registries still hold every one of them, for their meters.
+ * and makes a supplier each time; a request asks for both. The registries still hold every one of
+ * them, for their meters.
  */
 final class RegionGuards implements RegionBreakers {
 

@@ -47,7 +47,7 @@ class StoreConfiguration {
 
 	/**
 	 * Asks Vault once in the background while the rest of the service starts, so the first readiness
-	 * probe finds Vault's answer instead of waiting for it (about 0.4 s of the benchmark's start-up).
+	 * probe finds Vault's answer instead of waiting for it.
 	 */
 	@Bean
 	@ConditionalOnWebApplication
