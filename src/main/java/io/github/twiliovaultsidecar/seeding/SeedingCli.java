@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -185,9 +186,37 @@ public final class SeedingCli {
 		return secret;
 	}
 
-	private void print(Object result, boolean json, String human) {
-		this.out.print(json ? JSON.writeValueAsString(result) + System.lineSeparator() : human);
-		this.out.flush();
+	/** {@code --account} and {@code --region}, both required: the entry a command acts on. */
+	static final class EntryOptions {
+
+		@Option(names = "--account", required = true, description = "Account SID (AC…)")
+		String account;
+
+		@Option(names = "--region", required = true, description = "Region code: us1, ie1, au1…")
+		String region;
+
+		CredentialKey key() {
+			return CredentialKey.of(this.account, this.region);
+		}
+
+	}
+
+	/** {@code --json}, and how every command prints its result on standard output. */
+	final class Output {
+
+		@Option(names = "--json", description = "Print the result as JSON")
+		boolean json;
+
+		/**
+		 * @param human what is printed without {@code --json}
+		 * @return 0, the exit code of a command that printed its result
+		 */
+		int print(Object result, String human) {
+			SeedingCli.this.out.print(this.json ? JSON.writeValueAsString(result) + System.lineSeparator() : human);
+			SeedingCli.this.out.flush();
+			return 0;
+		}
+
 	}
 
 	@Command(name = "twilio-vault-sidecar", mixinStandardHelpOptions = true,
@@ -201,11 +230,11 @@ public final class SeedingCli {
 					+ "The secret is read from the console without echo, or from standard input when piped.")
 	final class Seed implements Callable<Integer> {
 
-		@Option(names = "--account", required = true, description = "Account SID (AC…)")
-		String account;
+		@Mixin
+		EntryOptions entry;
 
-		@Option(names = "--region", required = true, description = "Region code: us1, ie1, au1…")
-		String region;
+		@Mixin
+		Output output = new Output();
 
 		@Option(names = "--edge", description = "Edge to store (default: the region's default edge)")
 		String edge;
@@ -220,12 +249,9 @@ public final class SeedingCli {
 		@Option(names = "--no-verify", description = "Store without checking against Twilio (recorded as verified=false)")
 		boolean noVerify;
 
-		@Option(names = "--json", description = "Print the result as JSON")
-		boolean json;
-
 		@Override
 		public Integer call() {
-			CredentialKey key = CredentialKey.of(this.account, this.region);
+			CredentialKey key = this.entry.key();
 			if (this.cas != null && this.cas < 0) {
 				throw SeedingException.invalidRequest("--cas must be 0 or a KV version");
 			}
@@ -239,8 +265,7 @@ public final class SeedingCli {
 				.seed(token, key, input, !this.noVerify,
 						(this.cas != null) ? OptionalLong.of(this.cas) : OptionalLong.empty(), SeedingService.Source.CLI)
 				.block();
-			print(result, this.json, result.summary("Stored"));
-			return 0;
+			return this.output.print(result, result.summary("Stored"));
 		}
 
 	}
@@ -249,21 +274,16 @@ public final class SeedingCli {
 			description = "Check the stored credential against the regional API and record verified_at.")
 	final class Verify implements Callable<Integer> {
 
-		@Option(names = "--account", required = true, description = "Account SID (AC…)")
-		String account;
+		@Mixin
+		EntryOptions entry;
 
-		@Option(names = "--region", required = true, description = "Region code: us1, ie1, au1…")
-		String region;
-
-		@Option(names = "--json", description = "Print the result as JSON")
-		boolean json;
+		@Mixin
+		Output output = new Output();
 
 		@Override
 		public Integer call() {
-			CredentialKey key = CredentialKey.of(this.account, this.region);
-			SeedResult result = service().verifyStored(vaultToken(), key).block();
-			print(result, this.json, result.summary("Verified"));
-			return 0;
+			SeedResult result = service().verifyStored(vaultToken(), this.entry.key()).block();
+			return this.output.print(result, result.summary("Verified"));
 		}
 
 	}
@@ -278,16 +298,15 @@ public final class SeedingCli {
 		@Option(names = "--region", description = "Only this region folder")
 		String region;
 
-		@Option(names = "--json", description = "Print the inventory as JSON")
-		boolean json;
+		@Mixin
+		Output output = new Output();
 
 		@Override
 		public Integer call() {
 			Inventory inventory = service()
 				.inventory(vaultToken(), Optional.ofNullable(this.account), Optional.ofNullable(this.region))
 				.block();
-			print(inventory, this.json, inventory.table());
-			return 0;
+			return this.output.print(inventory, inventory.table());
 		}
 
 	}
@@ -306,8 +325,8 @@ public final class SeedingCli {
 		@Option(names = "--subaccount", description = "Only this subaccount")
 		String subaccount;
 
-		@Option(names = "--json", description = "Print the report as JSON")
-		boolean json;
+		@Mixin
+		Output output = new Output();
 
 		@Override
 		public Integer call() {
@@ -315,7 +334,7 @@ public final class SeedingCli {
 			Region parsedRegion = Region.parse(this.region);
 			Optional<AccountSid> only = Optional.ofNullable(this.subaccount).map(AccountSid::parse);
 			SyncReport report = service().syncSubaccounts(vaultToken(), parentSid, parsedRegion, only).block();
-			print(report, this.json, report.summary());
+			this.output.print(report, report.summary());
 			return (report.counts().getOrDefault(SyncReport.FAILED, 0) > 0) ? SeedingException.EXIT_OTHER : 0;
 		}
 
