@@ -2,21 +2,20 @@ package io.github.twiliovaultsidecar.seeding;
 
 import java.net.http.HttpResponse;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.support.AdminSession;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -34,16 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdminApiIntegrationTests {
 
-	static final TwilioStandIn twilio = TwilioStandIn.start();
+	@RegisterExtension
+	static final AdminSession session = new AdminSession();
 
-	static final Set<String> secrets = ConcurrentHashMap.newKeySet();
+	static final TwilioStandIn twilio = session.twilio();
+
+	static final Set<String> secrets = session.secrets();
 
 	static CapturingCaller caller;
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@LocalServerPort
-	int port;
 
 	SeedingVault vault;
 
@@ -56,18 +55,9 @@ class AdminApiIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		if (caller == null) {
-			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
-		}
+		caller = session.caller();
 		this.vault = new SeedingVault(server);
 		this.account = TestSids.accountSid();
-		secrets.add(server.rootToken());
-	}
-
-	@AfterAll
-	static void noResponseHeldAToken() {
-		caller.assertNoneContains(secrets, Set.of());
-		twilio.close();
 	}
 
 	@Test
@@ -249,9 +239,7 @@ class AdminApiIntegrationTests {
 	}
 
 	private static String token() {
-		String token = TestSids.authToken();
-		secrets.add(token);
-		return token;
+		return session.token();
 	}
 
 	static void assertProblem(HttpResponse<String> response, int status, String problem) {

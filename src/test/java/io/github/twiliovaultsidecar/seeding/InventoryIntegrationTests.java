@@ -6,11 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -18,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.support.AdminSession;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.TestClockConfiguration;
@@ -43,16 +42,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InventoryIntegrationTests {
 
-	static final TwilioStandIn twilio = TwilioStandIn.start();
+	@RegisterExtension
+	static final AdminSession session = new AdminSession();
 
-	static final Set<String> secrets = ConcurrentHashMap.newKeySet();
+	static final TwilioStandIn twilio = session.twilio();
+
+	static final Set<String> secrets = session.secrets();
 
 	static CapturingCaller caller;
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@LocalServerPort
-	int port;
 
 	@Autowired
 	MutableClock clock;
@@ -69,18 +68,9 @@ class InventoryIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		if (caller == null) {
-			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
-		}
+		caller = session.caller();
 		this.vault = new SeedingVault(server);
 		this.rootToken = server.rootToken();
-		secrets.add(this.rootToken);
-	}
-
-	@AfterAll
-	static void noResponseHeldASecret() {
-		caller.assertNoneContains(secrets, Set.of());
-		twilio.close();
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -5,19 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.support.AdminSession;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -36,16 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SeedingSubaccountSyncIntegrationTests {
 
-	static final TwilioStandIn twilio = TwilioStandIn.start();
+	@RegisterExtension
+	static final AdminSession session = new AdminSession();
 
-	static final Set<String> secrets = ConcurrentHashMap.newKeySet();
+	static final TwilioStandIn twilio = session.twilio();
+
+	static final Set<String> secrets = session.secrets();
 
 	static CapturingCaller caller;
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@LocalServerPort
-	int port;
 
 	SeedingVault vault;
 
@@ -65,11 +64,8 @@ class SeedingSubaccountSyncIntegrationTests {
 
 	@BeforeEach
 	void parentWithFiveSubaccountsOneSuspended(VaultServer server) {
-		if (caller == null) {
-			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
-		}
+		caller = session.caller();
 		this.vault = new SeedingVault(server);
-		secrets.add(server.rootToken());
 		this.parent = TestSids.accountSid();
 		String parentToken = secret();
 		twilio.authToken(this.parent, "ie1", parentToken);
@@ -88,12 +84,6 @@ class SeedingSubaccountSyncIntegrationTests {
 		}
 		this.seeder = this.vault.token("twilio-seeder", SeedingVault.SEEDER_POLICY, "sync-operator");
 		secrets.add(this.seeder);
-	}
-
-	@AfterAll
-	static void noResponseHeldAToken() {
-		caller.assertNoneContains(secrets, Set.of());
-		twilio.close();
 	}
 
 	@Test
@@ -193,9 +183,7 @@ class SeedingSubaccountSyncIntegrationTests {
 	}
 
 	private static String secret() {
-		String token = TestSids.authToken();
-		secrets.add(token);
-		return token;
+		return session.token();
 	}
 
 }

@@ -3,20 +3,19 @@ package io.github.twiliovaultsidecar.seeding;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.support.AdminSession;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -48,14 +47,14 @@ class VerificationEndpointIntegrationTests {
 			path "auth/token/lookup-self" { capabilities = ["read"] }
 			""";
 
-	static final TwilioStandIn twilio = TwilioStandIn.start();
+	@RegisterExtension
+	static final AdminSession session = new AdminSession();
 
-	static final Set<String> secrets = ConcurrentHashMap.newKeySet();
+	static final TwilioStandIn twilio = session.twilio();
+
+	static final Set<String> secrets = session.secrets();
 
 	static CapturingCaller caller;
-
-	@LocalServerPort
-	int port;
 
 	VaultServer vault;
 
@@ -72,19 +71,10 @@ class VerificationEndpointIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		if (caller == null) {
-			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
-		}
+		caller = session.caller();
 		this.vault = server;
 		this.api = new VerificationApi(caller, server, PREFIX);
 		this.account = TestSids.accountSid();
-		secrets.add(server.rootToken());
-	}
-
-	@AfterAll
-	static void noResponseHeldAToken() {
-		caller.assertNoneContains(secrets, Set.of());
-		twilio.close();
 	}
 
 	@Test
@@ -160,9 +150,7 @@ class VerificationEndpointIntegrationTests {
 	}
 
 	private static String token() {
-		String token = TestSids.authToken();
-		secrets.add(token);
-		return token;
+		return session.token();
 	}
 
 }

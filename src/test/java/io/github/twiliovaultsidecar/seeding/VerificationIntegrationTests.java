@@ -5,18 +5,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.github.twiliovaultsidecar.support.AdminSession;
 import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
@@ -41,14 +40,14 @@ class VerificationIntegrationTests {
 
 	static final String PREFIX = "verification-" + TestSids.hex(8) + "/";
 
-	static final TwilioStandIn twilio = TwilioStandIn.start();
+	@RegisterExtension
+	static final AdminSession session = new AdminSession();
 
-	static final Set<String> secrets = ConcurrentHashMap.newKeySet();
+	static final TwilioStandIn twilio = session.twilio();
+
+	static final Set<String> secrets = session.secrets();
 
 	static CapturingCaller caller;
-
-	@LocalServerPort
-	int port;
 
 	VerificationApi api;
 
@@ -66,18 +65,9 @@ class VerificationIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		if (caller == null) {
-			caller = new CapturingCaller("http://127.0.0.1:" + this.port);
-		}
+		caller = session.caller();
 		this.api = new VerificationApi(caller, server, PREFIX);
 		this.account = TestSids.accountSid();
-		secrets.add(server.rootToken());
-	}
-
-	@AfterAll
-	static void noResponseHeldAToken() {
-		caller.assertNoneContains(secrets, Set.of());
-		twilio.close();
 	}
 
 	@Test
@@ -154,9 +144,7 @@ class VerificationIntegrationTests {
 	}
 
 	private static String token() {
-		String token = TestSids.authToken();
-		secrets.add(token);
-		return token;
+		return session.token();
 	}
 
 }
