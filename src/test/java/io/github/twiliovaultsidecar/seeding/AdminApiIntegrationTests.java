@@ -1,7 +1,6 @@
 package io.github.twiliovaultsidecar.seeding;
 
 import java.net.http.HttpResponse;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.support.AdminSession;
-import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -38,10 +36,6 @@ class AdminApiIntegrationTests {
 
 	static final TwilioStandIn twilio = session.twilio();
 
-	static final Set<String> secrets = session.secrets();
-
-	static CapturingCaller caller;
-
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	SeedingVault vault;
@@ -55,7 +49,6 @@ class AdminApiIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		caller = session.caller();
 		this.vault = new SeedingVault(server);
 		this.account = TestSids.accountSid();
 	}
@@ -117,7 +110,7 @@ class AdminApiIntegrationTests {
 		String token = token();
 		twilio.authToken(this.account, "ie1", token);
 		String reader = this.vault.token("twilio-reader-" + TestSids.hex(6), SeedingVault.READER_POLICY, "dave");
-		secrets.add(reader);
+		session.secrets().add(reader);
 		HttpResponse<String> response = put(this.account + "/ie1", "{\"auth_token\":\"" + token + "\"}", reader);
 		assertProblem(response, 403, "vault-permission-denied");
 		assertThat(this.vault.metadata(this.account + "/ie1")).isNull();
@@ -126,7 +119,7 @@ class AdminApiIntegrationTests {
 
 	@Test
 	void aMissingVaultTokenIs401() {
-		HttpResponse<String> response = caller.send("PUT", "/admin/v1/credentials/" + this.account + "/ie1",
+		HttpResponse<String> response = session.caller().send("PUT", "/admin/v1/credentials/" + this.account + "/ie1",
 				"{\"auth_token\":\"" + token() + "\"}", "Content-Type", "application/json");
 		assertProblem(response, 401, "vault-token-missing");
 		assertThat(response.body()).contains("X-Vault-Token");
@@ -165,7 +158,7 @@ class AdminApiIntegrationTests {
 		assertThat(custom.path("verified").asString()).isEqualTo("false");
 		assertThat(custom.has("verified_at")).isFalse();
 
-		HttpResponse<String> verified = caller.send("POST",
+		HttpResponse<String> verified = session.caller().send("POST",
 				"/admin/v1/credentials/" + this.account + "/au1/verify", null, "X-Vault-Token", seeder);
 		assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
 		assertThat(twilio.requests(r -> r.path().contains(this.account))).singleElement()
@@ -181,7 +174,7 @@ class AdminApiIntegrationTests {
 	void anApiKeyIsVerifiedWithAReadItIsAllowedAndStoredWithItsSid() {
 		String keySid = TestSids.apiKeySid();
 		String keySecret = "s" + TestSids.hex(31);
-		secrets.add(keySecret);
+		session.secrets().add(keySecret);
 		twilio.apiKey(this.account, "us1", keySid, keySecret);
 		HttpResponse<String> response = put(this.account + "/us1",
 				"{\"api_key_sid\":\"" + keySid + "\",\"api_key_secret\":\"" + keySecret + "\"}", seederToken("gina"));
@@ -228,13 +221,13 @@ class AdminApiIntegrationTests {
 	}
 
 	private HttpResponse<String> put(String pathAndQuery, String body, String vaultToken) {
-		return caller.send("PUT", "/admin/v1/credentials/" + pathAndQuery, body, "Content-Type", "application/json",
+		return session.caller().send("PUT", "/admin/v1/credentials/" + pathAndQuery, body, "Content-Type", "application/json",
 				"X-Vault-Token", vaultToken);
 	}
 
 	private String seederToken(String displayName) {
 		String token = this.vault.token("twilio-seeder", SeedingVault.SEEDER_POLICY, displayName);
-		secrets.add(token);
+		session.secrets().add(token);
 		return token;
 	}
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.support.AdminSession;
-import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.MutableClock;
 import io.github.twiliovaultsidecar.support.TestClockConfiguration;
 import io.github.twiliovaultsidecar.support.RealVault;
@@ -47,10 +45,6 @@ class InventoryIntegrationTests {
 
 	static final TwilioStandIn twilio = session.twilio();
 
-	static final Set<String> secrets = session.secrets();
-
-	static CapturingCaller caller;
-
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Autowired
@@ -68,7 +62,6 @@ class InventoryIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		caller = session.caller();
 		this.vault = new SeedingVault(server);
 		this.rootToken = server.rootToken();
 	}
@@ -91,7 +84,7 @@ class InventoryIntegrationTests {
 	void flagsAnEntryWrittenThroughTheVaultUi(String name, String account, String region, String data,
 			String expected) {
 		String token = TestSids.authToken();
-		secrets.add(token);
+		session.secrets().add(token);
 		String random = TestSids.hex(8);
 		String folder = account.replace("%a", TestSids.accountSid())
 			.replace("%r", random)
@@ -109,9 +102,9 @@ class InventoryIntegrationTests {
 	void aSeededEntryShowsItsMetadataAndNoProblemsAndAgesPastMaxAge() {
 		String account = TestSids.accountSid();
 		String token = TestSids.authToken();
-		secrets.add(token);
+		session.secrets().add(token);
 		twilio.authToken(account, "ie1", token);
-		HttpResponse<String> seeded = caller.send("PUT", "/admin/v1/credentials/" + account + "/ie1",
+		HttpResponse<String> seeded = session.caller().send("PUT", "/admin/v1/credentials/" + account + "/ie1",
 				"{\"auth_token\":\"" + token + "\"}", "Content-Type", "application/json", "X-Vault-Token",
 				this.rootToken);
 		assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(200);
@@ -161,12 +154,12 @@ class InventoryIntegrationTests {
 
 	@Test
 	void theInventoryNeedsAVaultToken() {
-		HttpResponse<String> response = caller.send("GET", "/admin/v1/credentials", null);
+		HttpResponse<String> response = session.caller().send("GET", "/admin/v1/credentials", null);
 		assertProblem(response, 401, "vault-token-missing");
 	}
 
 	private HttpResponse<String> inventory(String query) {
-		return caller.send("GET", "/admin/v1/credentials" + query, null, "X-Vault-Token", this.rootToken);
+		return session.caller().send("GET", "/admin/v1/credentials" + query, null, "X-Vault-Token", this.rootToken);
 	}
 
 	private static JsonNode onlyEntry(HttpResponse<String> response) {

@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.support.AdminSession;
-import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -40,10 +38,6 @@ class SeedingSubaccountSyncIntegrationTests {
 
 	static final TwilioStandIn twilio = session.twilio();
 
-	static final Set<String> secrets = session.secrets();
-
-	static CapturingCaller caller;
-
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	SeedingVault vault;
@@ -64,7 +58,6 @@ class SeedingSubaccountSyncIntegrationTests {
 
 	@BeforeEach
 	void parentWithFiveSubaccountsOneSuspended(VaultServer server) {
-		caller = session.caller();
 		this.vault = new SeedingVault(server);
 		this.parent = TestSids.accountSid();
 		String parentToken = secret();
@@ -83,7 +76,7 @@ class SeedingSubaccountSyncIntegrationTests {
 			}
 		}
 		this.seeder = this.vault.token("twilio-seeder", SeedingVault.SEEDER_POLICY, "sync-operator");
-		secrets.add(this.seeder);
+		session.secrets().add(this.seeder);
 	}
 
 	@Test
@@ -128,7 +121,7 @@ class SeedingSubaccountSyncIntegrationTests {
 		assertThat(sync("").statusCode()).isEqualTo(200);
 		String sub = this.subTokens.keySet().iterator().next();
 		twilio.clearRequests();
-		HttpResponse<String> response = caller.send("GET",
+		HttpResponse<String> response = session.caller().send("GET",
 				"/api.dublin.ie1.twilio.com/2010-04-01/Accounts/" + sub + "/Messages.json", null);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(twilio.requests(r -> r.path().contains(sub))).singleElement()
@@ -155,7 +148,7 @@ class SeedingSubaccountSyncIntegrationTests {
 		String keySecret = secret();
 		this.vault.writeRaw(other + "/ie1",
 				"{\"api_key_sid\":\"" + keySid + "\",\"api_key_secret\":\"" + keySecret + "\",\"edge\":\"dublin\"}");
-		HttpResponse<String> response = caller.send("POST",
+		HttpResponse<String> response = session.caller().send("POST",
 				"/admin/v1/accounts/" + other + "/regions/ie1/subaccounts/sync", null, "X-Vault-Token", this.seeder);
 		assertProblem(response, 422, "subaccount-sync-refused");
 		assertThat(response.body()).contains("Main API key").contains("Auth Token");
@@ -164,15 +157,16 @@ class SeedingSubaccountSyncIntegrationTests {
 	@Test
 	void syncWithoutAStoredParentCredentialIs404NamingThePath() {
 		String other = TestSids.accountSid();
-		HttpResponse<String> response = caller.send("POST",
+		HttpResponse<String> response = session.caller().send("POST",
 				"/admin/v1/accounts/" + other + "/regions/ie1/subaccounts/sync", null, "X-Vault-Token", this.seeder);
 		assertProblem(response, 404, "credential-not-found");
 		assertThat(response.body()).contains("twilio/" + other + "/ie1");
 	}
 
 	private HttpResponse<String> sync(String query) {
-		return caller.send("POST", "/admin/v1/accounts/" + this.parent + "/regions/ie1/subaccounts/sync" + query, null,
-				"X-Vault-Token", this.seeder);
+		return session.caller()
+			.send("POST", "/admin/v1/accounts/" + this.parent + "/regions/ie1/subaccounts/sync" + query, null,
+					"X-Vault-Token", this.seeder);
 	}
 
 	private static Map<String, String> outcomes(JsonNode report) {

@@ -2,7 +2,6 @@ package io.github.twiliovaultsidecar.seeding;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.support.AdminSession;
-import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -52,10 +50,6 @@ class VerificationEndpointIntegrationTests {
 
 	static final TwilioStandIn twilio = session.twilio();
 
-	static final Set<String> secrets = session.secrets();
-
-	static CapturingCaller caller;
-
 	VaultServer vault;
 
 	VerificationApi api;
@@ -71,9 +65,8 @@ class VerificationEndpointIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		caller = session.caller();
 		this.vault = server;
-		this.api = new VerificationApi(caller, server, PREFIX);
+		this.api = new VerificationApi(session.caller(), server, PREFIX);
 		this.account = TestSids.accountSid();
 	}
 
@@ -145,7 +138,7 @@ class VerificationEndpointIntegrationTests {
 
 	private String vaultToken(String policyName, String policy) {
 		String token = new SeedingVault(this.vault).token(policyName, policy, policyName);
-		secrets.add(token);
+		session.secrets().add(token);
 		return token;
 	}
 

@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.twiliovaultsidecar.support.AdminSession;
-import io.github.twiliovaultsidecar.support.CapturingCaller;
 import io.github.twiliovaultsidecar.support.RealVault;
 import io.github.twiliovaultsidecar.support.TestSids;
 import io.github.twiliovaultsidecar.support.TwilioStandIn;
@@ -45,10 +43,6 @@ class VerificationIntegrationTests {
 
 	static final TwilioStandIn twilio = session.twilio();
 
-	static final Set<String> secrets = session.secrets();
-
-	static CapturingCaller caller;
-
 	VerificationApi api;
 
 	String account;
@@ -65,8 +59,7 @@ class VerificationIntegrationTests {
 
 	@BeforeEach
 	void setUp(VaultServer server) {
-		caller = session.caller();
-		this.api = new VerificationApi(caller, server, PREFIX);
+		this.api = new VerificationApi(session.caller(), server, PREFIX);
 		this.account = TestSids.accountSid();
 	}
 
@@ -96,7 +89,7 @@ class VerificationIntegrationTests {
 		assertThat(this.api.metadata(this.account + "/ie1").path("custom_metadata").path("verification_outcome")
 			.asString()).isEqualTo("rejected");
 
-		HttpResponse<String> readiness = caller.send("GET", "/actuator/health/readiness", null);
+		HttpResponse<String> readiness = session.caller().send("GET", "/actuator/health/readiness", null);
 		assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
 		JsonNode health = JSON.readTree(readiness.body());
 		assertThat(health.path("status").asString()).isEqualTo("UP");
