@@ -49,8 +49,12 @@ $(JAVA_CLIENT): clients/java/pom.xml $(shell find clients/java/src/main -type f)
 kubernetes-validate: ## Install the offline Kubernetes schema validator the chart tests use into the tool cache (reused when present)
 	@tools/kubernetes-validate/ensure.sh >/dev/null
 
+.PHONY: promtool
+promtool: ## Build Prometheus's promtool (rule checks and rule unit tests) into the tool cache (reused when present)
+	@tools/promtool/ensure.sh >/dev/null
+
 .PHONY: test
-test: vault sdks kubernetes-validate ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
+test: vault sdks kubernetes-validate promtool ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
 	$(MVN) -f clients/java install
 	@touch $(JAVA_CLIENT)
 	$(MVN) -Dsidecar.test.vault-version=$(VAULT_VERSION) -Dsidecar.test.node=node -Dsidecar.test.python="$(PYTHON_SDK)" verify

@@ -53,6 +53,31 @@ scheme's default.
 {{- end }}
 
 {{/*
+Seconds in a duration of the form values.schema.json allows for verification.interval: "0", or a
+whole number with s, m, h or d.
+*/}}
+{{- define "twilio-vault-sidecar.seconds" -}}
+{{- $text := toString . -}}
+{{- $number := regexFind "^[0-9]+" $text | int -}}
+{{- $unit := regexFind "[a-z]+$" $text -}}
+{{- if eq $text "0" }}0
+{{- else if eq $unit "s" }}{{ $number }}
+{{- else if eq $unit "m" }}{{ mul $number 60 }}
+{{- else if eq $unit "h" }}{{ mul $number 3600 }}
+{{- else if eq $unit "d" }}{{ mul $number 86400 }}
+{{- else }}{{ fail (printf "twilio-vault-sidecar: %q is not a duration of s, m, h or d" $text) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The label matchers every alerting rule selects the service's series with: the release's namespace
+and prometheusRule.extraSelector.
+*/}}
+{{- define "twilio-vault-sidecar.ruleSelector" -}}
+namespace="{{ .Release.Namespace }}"{{ with .Values.prometheusRule.extraSelector }},{{ . }}{{ end }}
+{{- end }}
+
+{{/*
 The sidecar container, for this chart's own pods and for app charts that add the sidecar to theirs.
 
 Context: a dict with
@@ -146,6 +171,14 @@ the env that "twilio-vault-sidecar.appEnv" gives).
     - name: SIDECAR_SECURITY_AUDIENCE
       value: {{ .audience | quote }}
     {{- end }}
+    {{- end }}
+    {{- with $v.verification }}
+    - name: SIDECAR_VERIFICATION_INTERVAL
+      value: {{ .interval | quote }}
+    - name: SIDECAR_VERIFICATION_CONCURRENCY
+      value: {{ .concurrency | quote }}
+    - name: SIDECAR_VERIFICATION_RATE_PER_REGION
+      value: {{ .ratePerRegion | quote }}
     {{- end }}
     {{- with $v.jvm.options }}
     - name: JAVA_TOOL_OPTIONS

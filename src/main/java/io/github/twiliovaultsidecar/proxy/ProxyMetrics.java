@@ -68,7 +68,7 @@ final class ProxyMetrics {
 		this.registry = registry;
 		this.products = products;
 		this.accountLimited = Counter.builder(ACCOUNT_LIMITED)
-			.description("Requests refused with 429 account-busy: the account stayed at its concurrency limit for the queue timeout")
+			.description("Requests refused with 429 account-concurrency-limit: the account stayed at its concurrency limit for the queue timeout")
 			.register(registry);
 	}
 

@@ -54,7 +54,8 @@ class SeedingConfiguration {
 
 	@Bean
 	VerificationResults verificationResults(MeterRegistry registry, Clock clock, VerificationProperties properties) {
-		return new VerificationResults(registry, clock, properties.accountTags());
+		return new VerificationResults(registry, clock, properties.accountTags(),
+				properties.enabled() ? properties.interval().multipliedBy(2).plus(properties.leaseTtl()) : null);
 	}
 
 	@Bean

@@ -35,6 +35,12 @@ final class VerificationResults {
 	 */
 	static final String AGE = "sidecar.credentials.verification.age";
 
+	/**
+	 * Gauge: per region, the entries whose last check here Twilio rejected, among checks of the last
+	 * two intervals (a replica that stopped running the verification does not keep reporting them).
+	 */
+	static final String REJECTED = "sidecar.credentials.verification.rejected";
+
 	/** Counter of waits, tag {@code reason} ({@code twilio-429}, {@code breaker-open}). */
 	static final String THROTTLED = "sidecar.credentials.verification.throttled";
 
@@ -56,16 +62,23 @@ final class VerificationResults {
 
 	private final boolean accountTags;
 
+	/** How long an outcome counts for the rejected gauge; {@code null} for ever. */
+	private final Duration remembered;
+
 	private final Map<String, Known> byPath = new ConcurrentHashMap<>();
 
 	/** The tags of the age gauges registered so far: one per region, on its first check. */
 	private final Set<Tags> gauges = ConcurrentHashMap.newKeySet();
 
-	/** Registers the run and wait counters at once, so they read 0 before anything happened. */
-	VerificationResults(MeterRegistry registry, Clock clock, boolean accountTags) {
+	/**
+	 * Registers the run and wait counters at once, so they read 0 before anything happened.
+	 * @param remembered how long an outcome counts for {@value #REJECTED}, {@code null} for ever
+	 */
+	VerificationResults(MeterRegistry registry, Clock clock, boolean accountTags, Duration remembered) {
 		this.registry = registry;
 		this.clock = clock;
 		this.accountTags = accountTags;
+		this.remembered = remembered;
 		RUN_OUTCOMES.forEach(outcome -> runs(outcome));
 		List.of(REASON_TWILIO_429, REASON_BREAKER_OPEN).forEach(reason -> throttledCounter(reason));
 	}
@@ -93,6 +106,10 @@ final class VerificationResults {
 			Gauge.builder(AGE, () -> age(tags))
 				.description("How long ago the least recently proven credential was last proven good by Twilio")
 				.baseUnit("seconds")
+				.tags(tags)
+				.register(this.registry);
+			Gauge.builder(REJECTED, () -> rejected(tags))
+				.description("Stored credentials whose last check Twilio rejected: reseed them (paths in the log and the inventory)")
 				.tags(tags)
 				.register(this.registry);
 		}
@@ -137,6 +154,16 @@ final class VerificationResults {
 		});
 		paths.sort(null);
 		return paths;
+	}
+
+	/** @return how many entries under these tags were last rejected, within the remembered time */
+	private double rejected(Tags tags) {
+		Instant since = (this.remembered != null) ? this.clock.instant().minus(this.remembered) : Instant.MIN;
+		return this.byPath.values()
+			.stream()
+			.filter(known -> known.last.outcome() == Verification.Outcome.REJECTED && tags(known.key).equals(tags)
+					&& !known.last.instant().isBefore(since))
+			.count();
 	}
 
 	/** @return seconds since the least recently proven entry under these tags was proven good, NaN for none */

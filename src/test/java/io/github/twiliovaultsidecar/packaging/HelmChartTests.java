@@ -16,11 +16,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
@@ -39,6 +42,8 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.github.twiliovaultsidecar.support.TestSids;
 
@@ -58,6 +63,8 @@ class HelmChartTests {
 	private static final Path EXAMPLES = CHART.resolve("examples");
 
 	private static final String SIDECAR = "twilio-vault-sidecar";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** A bare 32-hex value: the shape of an Auth Token (Account and API key SIDs have a prefix). */
 	private static final Pattern TOKEN_SHAPED = Pattern.compile("\\b[0-9a-fA-F]{32}\\b");
@@ -335,6 +342,73 @@ class HelmChartTests {
 			.containsExactly("legacy-sms");
 	}
 
+	// --- verification, alerts and the dashboard ----------------------------------------------------
+
+	@Test
+	void alertsAndTheDashboardAreOffByDefaultAndVerificationSettingsReachTheContainer() {
+		RenderedChart chart = render(null);
+		assertThat(chart.kinds()).doesNotContain("PrometheusRule");
+		assertThat(chart.all(ConfigMap.class)).noneMatch(map -> map.getMetadata().getLabels().containsKey("grafana_dashboard"));
+		Map<String, String> env = envValues(RenderedChart.container(chart.one(Deployment.class), SIDECAR));
+		assertThat(env).containsEntry("SIDECAR_VERIFICATION_INTERVAL", "6h")
+			.containsEntry("SIDECAR_VERIFICATION_CONCURRENCY", "4")
+			.containsEntry("SIDECAR_VERIFICATION_RATE_PER_REGION", "2");
+		assertThat(envValues(RenderedChart.container(render(null, Map.of("verification.interval", "0"))
+			.one(Deployment.class), SIDECAR))).containsEntry("SIDECAR_VERIFICATION_INTERVAL", "0");
+	}
+
+	@Test
+	void switchedOnTheRulesCarryTheirLabelsAndTheDashboardTheGrafanaLabel() {
+		RenderedChart chart = render(EXAMPLES.resolve("shared.yaml"));
+		HasMetadata rule = chart.kind("PrometheusRule").orElseThrow();
+		assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+		assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
+		ConfigMap dashboard = chart.all(ConfigMap.class)
+			.stream()
+			.filter(map -> "1".equals(map.getMetadata().getLabels().get("grafana_dashboard")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no ConfigMap labelled grafana_dashboard: \"1\""));
+		JsonNode json = JSON.readTree(dashboard.getData().get("twilio-vault-sidecar.json"));
+		assertThat(json.path("uid").asString()).isEqualTo("twilio-vault-sidecar");
+		assertThat(json.path("panels").size()).isGreaterThan(10);
+	}
+
+	@Test
+	void theDashboardLabelKeyAndValueAreTheOperatorsToChoose() {
+		ConfigMap dashboard = render(null, Map.of("grafanaDashboard.enabled", true,
+				"grafanaDashboard.labels.grafana_dashboard", "null", "grafanaDashboard.labels.dashboards", "twilio"))
+			.all(ConfigMap.class)
+			.stream()
+			.filter(map -> map.getData().containsKey("twilio-vault-sidecar.json"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no dashboard ConfigMap"));
+		assertThat(dashboard.getMetadata().getLabels()).containsEntry("dashboards", "twilio")
+			.doesNotContainKey("grafana_dashboard");
+	}
+
+	@Test
+	void theValuesSchemaRefusesAVerificationIntervalSpringCouldNotReadAndAnErrorRatioAboveOne() {
+		assertThatThrownBy(() -> render(null, Map.of("verification.interval", "6 hours")))
+			.hasMessageContaining("verification.interval");
+		assertThatThrownBy(() -> render(null, Map.of("verification.interval", "1.5h")))
+			.hasMessageContaining("verification.interval");
+		assertThatThrownBy(() -> render(null, Map.of("prometheusRule.errorRatio", 2)))
+			.hasMessageContaining("errorRatio");
+		assertThatThrownBy(() -> render(null, Map.of("prometheusRule.extraSelector", "job=twilio")))
+			.hasMessageContaining("extraSelector");
+	}
+
+	@Test
+	void theNotesNameTheVerifierPolicyWhileVerificationRunsAndTheMonitoringSwitchedOn() {
+		String on = notes(EXAMPLES.resolve("shared.yaml"), Map.of());
+		assertThat(on).contains("vault policy write twilio-credential-verifier vault-policies/twilio-credential-verifier.hcl")
+			.contains("policies=twilio-signing-proxy,twilio-credential-verifier")
+			.contains("Alerts: PrometheusRule")
+			.contains("Dashboard: ConfigMap");
+		String off = notes(EXAMPLES.resolve("shared.yaml"), Map.of("verification.interval", "0"));
+		assertThat(off).doesNotContain("twilio-credential-verifier").contains("policies=twilio-signing-proxy ");
+	}
+
 	// --- what the installer is told next ---------------------------------------------------------
 
 	@ParameterizedTest
@@ -425,6 +499,19 @@ class HelmChartTests {
 			template = template.set(set.getKey(), set.getValue());
 		}
 		return RenderedChart.parse(template.call());
+	}
+
+	private static String notes(Path valuesFile, Map<String, Object> sets) {
+		InstallCommand install = new Helm(CHART).install()
+			.withName("twilio-sidecar")
+			.withNamespace("twilio")
+			.clientOnly()
+			.dryRun()
+			.withValuesFile(valuesFile);
+		for (Map.Entry<String, Object> set : sets.entrySet()) {
+			install = install.set(set.getKey(), set.getValue());
+		}
+		return install.call().getOutput();
 	}
 
 	private static void assertLintsClean(Path chart) {

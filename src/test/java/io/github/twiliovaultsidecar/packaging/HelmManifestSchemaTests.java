@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Kubernetes API's own JSON schemas of the three newest minor releases, offline and strictly (an
  * unknown field fails), with {@code kubernetes-validate} from tools/kubernetes-validate (installed into
  * the tool cache by {@code make test}, or here on first use). Custom resources (the Prometheus
- * Operator's ServiceMonitor) have no schema there and are the only resources allowed to go unchecked.
+ * Operator's ServiceMonitor and PrometheusRule) have no schema there and are the only resources allowed
+ * to go unchecked.
  * Also: values.schema.json refuses bad values with a message naming the value.
  */
 class HelmManifestSchemaTests {
@@ -35,7 +36,7 @@ class HelmManifestSchemaTests {
 	private static final Path CHART = Paths.get("helm", "twilio-vault-sidecar");
 
 	/** Kinds that are not part of the Kubernetes API, so kubernetes-validate has no schema for them. */
-	private static final List<String> CUSTOM_KINDS = List.of("ServiceMonitor");
+	private static final List<String> CUSTOM_KINDS = List.of("ServiceMonitor", "PrometheusRule");
 
 	private static Path validator;
 

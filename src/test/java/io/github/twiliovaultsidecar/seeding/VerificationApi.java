@@ -63,13 +63,15 @@ final class VerificationApi {
 
 	/**
 	 * @param region the region tag, {@code null} for a meter without one
+	 * @param outcome the outcome or reason tag, {@code null} for a meter without either
 	 * @return the sum of the series of {@code name} with that region and outcome (or reason) tag, 0 when absent
 	 */
 	double meter(String name, String region, String outcome) {
 		double sum = 0;
 		for (String line : prometheus().split("\n")) {
 			if (line.startsWith(name + "{") && (region == null || line.contains("region=\"" + region + "\""))
-					&& (line.contains("outcome=\"" + outcome + "\"") || line.contains("reason=\"" + outcome + "\""))) {
+					&& (outcome == null || line.contains("outcome=\"" + outcome + "\"")
+							|| line.contains("reason=\"" + outcome + "\""))) {
 				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 			}
 		}

@@ -86,6 +86,7 @@ class VerificationIntegrationTests {
 		assertThat(rejected.path("verification").path("version").asLong()).isEqualTo(1);
 		assertThat(this.api.meter("sidecar_credentials_verification_total", "ie1", "rejected"))
 			.isGreaterThan(rejectedBefore);
+		assertThat(this.api.meter("sidecar_credentials_verification_rejected", "ie1", null)).isGreaterThanOrEqualTo(1);
 		assertThat(this.api.metadata(this.account + "/ie1").path("custom_metadata").path("verification_outcome")
 			.asString()).isEqualTo("rejected");
 
