@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chart's alerting rules run through Prometheus's own {@code promtool} (from tools/promtool,
  * built into the tool cache by {@code make test}, or here on first use): {@code check rules} on the
  * rendered rule file, and {@code test rules} with src/test/resources/prometheus/alert-rules-tests.yaml,
- * whose series make each alert fire and, next to them, series that must not. The output of the last
- * run is kept in target/promtool/.
+ * whose series make each alert fire and, next to them, series that must not; and every Grafana
+ * dashboard query through {@code check rules} too, as recording rules, so each parses as PromQL. The
+ * output of the last run is kept in target/promtool/.
  */
 class AlertRulesTests {
 
@@ -57,6 +58,18 @@ class AlertRulesTests {
 		Result checked = run(List.of(promtool.toString(), "check", "rules", rules.toString()), OUTPUT.resolve("check-rules.txt"));
 		assertThat(checked.exit()).as(checked.output()).isZero();
 		assertThat(checked.output()).contains("SUCCESS: 7 rules found");
+	}
+
+	@Test
+	void everyDashboardQueryIsPromqlPromtoolParses(@TempDir Path work) throws Exception {
+		MonitoringChart chart = MonitoringChart.render(Map.of());
+		assertThat(chart.panelExpressions()).hasSizeGreaterThan(10).allMatch(expression -> !expression.isBlank());
+		Path rules = work.resolve("dashboard-queries.yaml");
+		Files.writeString(rules, chart.panelRuleFile());
+		Result checked = run(List.of(promtool.toString(), "check", "rules", rules.toString()),
+				OUTPUT.resolve("check-dashboard-queries.txt"));
+		assertThat(checked.exit()).as(checked.output()).isZero();
+		assertThat(checked.output()).contains("SUCCESS: " + chart.panelExpressions().size() + " rules found");
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.twiliovaultsidecar.packaging;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +66,7 @@ record MonitoringChart(RenderedChart chart, Map<String, Object> ruleSpec, JsonNo
 
 	/** @return alert name → PromQL expression */
 	Map<String, String> alertExpressions() {
-		Map<String, String> expressions = new java.util.LinkedHashMap<>();
+		Map<String, String> expressions = new LinkedHashMap<>();
 		for (Object group : (List<?>) this.ruleSpec.get("groups")) {
 			for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
 				Map<?, ?> each = (Map<?, ?>) rule;
@@ -76,12 +77,39 @@ record MonitoringChart(RenderedChart chart, Map<String, Object> ruleSpec, JsonNo
 		return expressions;
 	}
 
-	/** @return the PromQL of every dashboard panel target */
+	/** @return the PromQL of every dashboard panel target, with Grafana's variables in it */
 	List<String> panelExpressions() {
 		List<String> expressions = new ArrayList<>();
 		this.dashboard.path("panels").forEach(panel -> panel.path("targets")
 			.forEach(target -> expressions.add(target.path("expr").asString())));
 		return expressions;
+	}
+
+	/** @return the queries of the dashboard's query variables ({@code label_values(…)}) */
+	List<String> variableQueries() {
+		List<String> queries = new ArrayList<>();
+		this.dashboard.path("templating").path("list").forEach(variable -> {
+			if ("query".equals(variable.path("type").asString())) {
+				queries.add(variable.path("query").path("query").asString());
+			}
+		});
+		return queries;
+	}
+
+	/**
+	 * @return the panels' PromQL as recording rules of a Prometheus rule file, Grafana's variables
+	 * replaced by values of their kind, so that {@code promtool check rules} parses every query
+	 */
+	String panelRuleFile() {
+		List<Map<String, String>> rules = new ArrayList<>();
+		List<String> expressions = panelExpressions();
+		for (int i = 0; i < expressions.size(); i++) {
+			String expression = expressions.get(i)
+				.replace("$__rate_interval", "5m")
+				.replace("$namespace", "twilio");
+			rules.add(Map.of("record", "dashboard:panel_" + i, "expr", expression));
+		}
+		return SERIALIZATION.asYaml(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules))));
 	}
 
 	/** @return the series names the expressions read */

@@ -83,7 +83,9 @@ class MonitoringMetricsIntegrationTests {
 
 		MonitoringChart chart = MonitoringChart.render(Map.of());
 		Set<String> ruleMetrics = MonitoringChart.metrics(chart.alertExpressions().values());
-		Set<String> panelMetrics = MonitoringChart.metrics(chart.panelExpressions());
+		List<String> dashboardQueries = new ArrayList<>(chart.panelExpressions());
+		dashboardQueries.addAll(chart.variableQueries());
+		Set<String> panelMetrics = MonitoringChart.metrics(dashboardQueries);
 		assertThat(ruleMetrics).hasSizeGreaterThanOrEqualTo(7);
 		assertThat(panelMetrics).hasSizeGreaterThanOrEqualTo(12);
 
