@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -31,7 +32,7 @@ public final class AuditLog {
 	 */
 	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
 
-	private static final Logger log = LoggerFactory.getLogger(LOGGER);
+	private final Logger log;
 
 	/** Length of a SID: two capital letters and 32 hex digits. */
 	private static final int SID_LENGTH = 34;
@@ -54,7 +55,20 @@ public final class AuditLog {
 	 * {@code null} for none
 	 */
 	public AuditLog(MeterRegistry registry) {
+		this(registry, LoggerFactory.getLogger(LOGGER));
+	}
+
+	private AuditLog(MeterRegistry registry, Logger log) {
 		this.registry = registry;
+		this.log = log;
+	}
+
+	/**
+	 * @return an audit log that writes and counts nothing, for requests the service makes to itself
+	 * (the proxy's warm-up), which are no one's action
+	 */
+	public static AuditLog silent() {
+		return new AuditLog(null, NOPLogger.NOP_LOGGER);
 	}
 
 	/**
@@ -103,8 +117,8 @@ public final class AuditLog {
 	/** Records one proxied call as the caller saw it. */
 	public void proxied(String caller, String account, String region, String method, String path, int status,
 			long latencyMillis, long credentialVersion, String traceId) {
-		if (log.isInfoEnabled()) {
-			log.info(request("proxy", caller, account, region, method, path).put("status", status)
+		if (this.log.isInfoEnabled()) {
+			this.log.info(request("proxy", caller, account, region, method, path).put("status", status)
 				.put("latency_ms", latencyMillis)
 				.put("credential_version", (credentialVersion > 0) ? credentialVersion : null)
 				.put("trace_id", traceId)
@@ -114,8 +128,8 @@ public final class AuditLog {
 
 	/** Records a refused call. */
 	public void denied(String caller, String method, String path, String account, String region, String reason) {
-		if (log.isInfoEnabled()) {
-			log.info(request("denied", caller, account, region, method, path).put("reason", reason).end());
+		if (this.log.isInfoEnabled()) {
+			this.log.info(request("denied", caller, account, region, method, path).put("reason", reason).end());
 		}
 	}
 
@@ -147,7 +161,7 @@ public final class AuditLog {
 				.register(this.registry)
 				.increment();
 		}
-		if (log.isInfoEnabled()) {
+		if (this.log.isInfoEnabled()) {
 			Line line = new Line("admin").put("who", who).put("action", action).put("path", path).put("outcome", outcome);
 			if (version != null) {
 				line.put("version", version);
@@ -155,7 +169,7 @@ public final class AuditLog {
 			if (fingerprint != null) {
 				line.put("fingerprint", fingerprint);
 			}
-			log.info(line.end());
+			this.log.info(line.end());
 		}
 	}
 

@@ -14,6 +14,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,6 +64,14 @@ class ProxyConfiguration {
 			ProxyTracing tracing) {
 		return UpstreamClient.pooled(resources, properties.connectTimeout(), twilio.upstreamOverride(),
 				new UpstreamObservation(tracing));
+	}
+
+	/** Sends {@code sidecar.proxy.warm-up.requests} through the proxy path before readiness goes UP. */
+	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	ProxyWarmUp proxyWarmUp(WarmUpProperties warmUp, ProxyProperties properties, ResilienceProperties resilience,
+			ReactorResourceFactory resources, StoreProperties store, Clock clock) {
+		return new ProxyWarmUp(warmUp, properties, resilience, resources, store.layout(), clock);
 	}
 
 	/** Puts {@link ProxyEntry} in front of Spring's web handler chain. */

@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.security;
 
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -54,6 +55,14 @@ public final class CallerAccess {
 		this.properties = properties;
 		this.audit = audit;
 		this.rules = properties.callers().stream().map(CompiledRule::new).toList();
+	}
+
+	/**
+	 * @return the access of a service in local mode that allows no sensitive operation, for the
+	 * requests the service sends itself (the proxy's warm-up); denials go to {@code audit}
+	 */
+	public static CallerAccess local(AuditLog audit) {
+		return new CallerAccess(new Mode(Mode.Kind.LOCAL), new SecurityProperties(List.of(), Set.of()), audit, null);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+
+import io.github.twiliovaultsidecar.twilio.Secret;
 
 /**
  * An in-memory cache in front of a {@link CredentialReader}. A cached credential is served as is for
@@ -65,6 +68,40 @@ public final class CredentialCache {
 
 	/** Counts the changes to what is cached; see {@link #changes()}. */
 	private final AtomicLong changes = new AtomicLong();
+
+	/**
+	 * A cache that serves one Auth Token held in memory only and never reads Vault, for the proxy's
+	 * warm-up before readiness. Nothing else can be read from it.
+	 * @param key the account and region it serves
+	 * @param secret the Auth Token
+	 * @return the cache, whose credential is version 1
+	 */
+	public static CredentialCache holding(CredentialKey key, Secret secret) {
+		RegionalCredential credential = new RegionalCredential(key, CredentialKind.AUTH_TOKEN, key.account().value(),
+				secret, Optional.empty(), 1);
+		CredentialReader only = new CredentialReader() {
+
+			@Override
+			public RegionalCredential read(CredentialKey asked) {
+				if (!asked.equals(key)) {
+					throw new CredentialStoreException.NotFound(asked.toString());
+				}
+				return credential;
+			}
+
+			@Override
+			public OptionalLong currentVersion(CredentialKey asked) {
+				return asked.equals(key) ? OptionalLong.of(1) : OptionalLong.empty();
+			}
+
+			@Override
+			public Optional<EntryMetadata> metadata(CredentialKey asked) {
+				return Optional.empty();
+			}
+
+		};
+		return new CredentialCache(only, Duration.ofDays(1), Duration.ofDays(1), Clock.systemUTC());
+	}
 
 	/**
 	 * @param store where credentials are read from
