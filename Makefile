@@ -53,8 +53,12 @@ kubernetes-validate: ## Install the offline Kubernetes schema validator the char
 promtool: ## Build Prometheus's promtool (rule checks and rule unit tests) into the tool cache (reused when present)
 	@tools/promtool/ensure.sh >/dev/null
 
+.PHONY: chromium
+chromium: ## Install Debian's chromium and chromium-driver for the inventory page's browser tests (a no-op when both are there)
+	@scripts/ensure-chromium.sh
+
 .PHONY: test
-test: vault sdks kubernetes-validate promtool ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
+test: vault sdks kubernetes-validate promtool chromium ## Run every test (unit tests, integration tests against a real Vault, the SDK adapters' tests)
 	$(MVN) -f clients/java install
 	@touch $(JAVA_CLIENT)
 	$(MVN) -Dsidecar.test.vault-version=$(VAULT_VERSION) -Dsidecar.test.node=node -Dsidecar.test.python="$(PYTHON_SDK)" verify

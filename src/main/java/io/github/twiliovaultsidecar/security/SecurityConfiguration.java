@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -23,7 +24,8 @@ import io.github.twiliovaultsidecar.web.ProblemDetails;
  * Who may reach what. Local mode: everything on 127.0.0.1 is open (the pod is the trust boundary).
  * Shared mode: the proxy and {@code /webhooks/v1/**} need a valid JWT in {@code Proxy-Authorization}
  * (the {@code Authorization} header carries the Twilio SDK's Basic auth); health probes and the
- * Prometheus scrape stay open; {@code /admin/v1} authenticates with the caller's own Vault token; the
+ * Prometheus scrape stay open; {@code /admin/v1} authenticates with the caller's own Vault token (and
+ * {@code /admin/ui}, the static inventory page that calls it, is open: it holds no data); the
  * webhook front door ({@code /webhooks/in/**}) is called by Twilio and authenticates each request by
  * its Twilio signature instead.
  */
@@ -74,6 +76,8 @@ class SecurityConfiguration {
 			.authorizeExchange(exchanges -> exchanges.pathMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
 				.pathMatchers("/actuator/prometheus", "/admin/v1/**", "/webhooks/in/**")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/admin/ui", "/admin/ui/**")
 				.permitAll()
 				.anyExchange()
 				.authenticated())

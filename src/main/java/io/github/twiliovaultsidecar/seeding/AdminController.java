@@ -33,8 +33,11 @@ class AdminController {
 
 	private final SeedingService seeding;
 
-	AdminController(SeedingService seeding) {
+	private final InventoryShapes shapes;
+
+	AdminController(SeedingService seeding, InventoryShapes shapes) {
 		this.seeding = seeding;
+		this.shapes = shapes;
 	}
 
 	/**
@@ -74,12 +77,15 @@ class AdminController {
 		return Mono.defer(() -> this.seeding.reverify(vaultToken, CredentialKey.of(account, region)));
 	}
 
-	/** The inventory, optionally filtered by {@code ?account=} and {@code ?region=}. */
+	/**
+	 * The inventory, optionally filtered by {@code ?account=} and {@code ?region=}, with each entry's
+	 * kind and edge.
+	 */
 	@GetMapping(path = "/credentials")
 	Mono<Inventory> inventory(@RequestHeader(name = VaultSessions.TOKEN_HEADER, required = false) String vaultToken,
 			@RequestParam(required = false) String account, @RequestParam(required = false) String region) {
 		return Mono.defer(() -> this.seeding.inventory(vaultToken, Optional.ofNullable(account).filter(a -> !a.isBlank()),
-				Optional.ofNullable(region).filter(r -> !r.isBlank())));
+				Optional.ofNullable(region).filter(r -> !r.isBlank()))).flatMap(this.shapes::add);
 	}
 
 	/** Fetches and stores the regional tokens of the parent's subaccounts ({@code ?subaccount=} for one). */

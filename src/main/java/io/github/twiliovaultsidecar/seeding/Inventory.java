@@ -62,13 +62,32 @@ record Inventory(String mount, int count, @JsonProperty("with_problems") int wit
 	 * @param problems one sentence per problem, naming keys and folders, never values
 	 * @param verification the last check against Twilio (this instance's, else the one recorded in the
 	 * entry's custom metadata), {@code null} when none is known
+	 * @param kind {@code auth_token} or {@code api_key}, {@code null} when the entry is unusable or
+	 * its data was not read
+	 * @param edge the edge the entry names, {@code null} when it names none or was not read
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Entry(String path, String account, String region, long version,
 			@JsonProperty("created_time") String createdTime, @JsonProperty("updated_time") String updatedTime,
 			@JsonProperty("age_days") Long ageDays, String source, @JsonProperty("seeded_by") String seededBy,
 			@JsonProperty("verified_at") String verifiedAt, String fingerprint, List<String> problems,
-			Verification verification) {
+			Verification verification, String kind, String edge) {
+
+		/** An entry whose kind and edge are not known yet ({@link #withShape}). */
+		Entry(String path, String account, String region, long version, String createdTime, String updatedTime,
+				Long ageDays, String source, String seededBy, String verifiedAt, String fingerprint,
+				List<String> problems, Verification verification) {
+			this(path, account, region, version, createdTime, updatedTime, ageDays, source, seededBy, verifiedAt,
+					fingerprint, problems, verification, null, null);
+		}
+
+		/** @return this entry with {@code kind} and {@code edge} (either may be {@code null}) */
+		Entry withShape(String kind, String edge) {
+			return new Entry(this.path, this.account, this.region, this.version, this.createdTime, this.updatedTime,
+					this.ageDays, this.source, this.seededBy, this.verifiedAt, this.fingerprint, this.problems,
+					this.verification, kind, edge);
+		}
+
 	}
 
 }

@@ -43,7 +43,7 @@ public final class CredentialEntries {
 		if (!problems.isEmpty()) {
 			throw new CredentialStoreException.Malformed(displayPath, problems);
 		}
-		Optional<Edge> edge = text(data, CredentialFields.EDGE).map(CredentialEntries::lower).map(Edge::parse);
+		Optional<Edge> edge = edge(data);
 		Optional<String> token = text(data, CredentialFields.AUTH_TOKEN);
 		RegionalCredential credential = token.isPresent()
 				? new RegionalCredential(key, CredentialKind.AUTH_TOKEN, key.account().value(), Secret.of(token.get()),
@@ -52,6 +52,28 @@ public final class CredentialEntries {
 						Secret.of(text(data, CredentialFields.API_KEY_SECRET).get()), edge, version);
 		SecretMasking.register(credential.secret().reveal(), credential.username());
 		return credential;
+	}
+
+	/**
+	 * What kind of credential an entry holds and which edge it names, read without touching a secret
+	 * value (only which keys are there, and the edge).
+	 * @param data an entry's secret data, not {@code null}
+	 * @return the shape, empty when {@link #problems} finds the entry unusable
+	 */
+	public static Optional<Shape> shape(Map<String, ?> data) {
+		if (!problems(data).isEmpty()) {
+			return Optional.empty();
+		}
+		CredentialKind kind = text(data, CredentialFields.AUTH_TOKEN).isPresent() ? CredentialKind.AUTH_TOKEN
+				: CredentialKind.API_KEY;
+		return Optional.of(new Shape(kind, edge(data)));
+	}
+
+	/**
+	 * @param kind which credential the entry holds
+	 * @param edge the edge it names, empty when it names none (the region's default is used)
+	 */
+	public record Shape(CredentialKind kind, Optional<Edge> edge) {
 	}
 
 	/**
@@ -104,6 +126,10 @@ public final class CredentialEntries {
 								: "edge".equals(folded) ? CredentialFields.EDGE : null;
 		return Optional.ofNullable(expected)
 			.map(name -> "key '" + key + "' is not read; name it '" + name + "' (lower case, with underscores)");
+	}
+
+	private static Optional<Edge> edge(Map<String, ?> data) {
+		return text(data, CredentialFields.EDGE).map(CredentialEntries::lower).map(Edge::parse);
 	}
 
 	private static Optional<String> text(Map<String, ?> data, String key) {

@@ -168,6 +168,17 @@ class SharedModeIntegrationTests {
 				"caller-unauthenticated");
 	}
 
+	@Test
+	void theInventoryPageNeedsNoCallerTokenButItsOtherMethodsStillDo() {
+		HttpResponse<String> page = this.caller.send("GET", "/admin/ui/", null);
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<script src=\"/admin/ui/inventory.js\"");
+		assertThat(this.caller.send("GET", "/admin/ui/inventory.js", null).statusCode()).isEqualTo(200);
+		assertProblem(this.caller.send("POST", "/admin/ui/", "x", "Content-Type", "text/plain"), 401,
+				"caller-unauthenticated");
+		assertThat(twilio.requests()).isEmpty();
+	}
+
 	private HttpResponse<String> send(String method, String host, String resource, String token, String... more) {
 		List<String> headers = new java.util.ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded"));
 		if (token != null) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.twiliovaultsidecar.support.TestSids;
+import io.github.twiliovaultsidecar.twilio.Edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +36,16 @@ class CredentialEntriesTests {
 		assertThat(credential.kind()).isEqualTo(CredentialKind.API_KEY);
 		assertThat(credential.username()).isEqualTo(sid);
 		assertThat(credential.basicAuthorization()).startsWith("Basic ");
+	}
+
+	@Test
+	void shapeNamesKindAndEdgeOfAUsableEntryOnly() {
+		assertThat(CredentialEntries.shape(Map.of("auth_token", TestSids.authToken(), "edge", " Dublin ")))
+			.hasValue(new CredentialEntries.Shape(CredentialKind.AUTH_TOKEN, java.util.Optional.of(Edge.parse("dublin"))));
+		assertThat(CredentialEntries.shape(Map.of("api_key_sid", TestSids.apiKeySid(), "api_key_secret", "s3cret")))
+			.hasValue(new CredentialEntries.Shape(CredentialKind.API_KEY, java.util.Optional.empty()));
+		assertThat(CredentialEntries.shape(Map.of("Auth_Token", TestSids.authToken(), "edge", "dublin"))).isEmpty();
+		assertThat(CredentialEntries.shape(Map.of("api_key_sid", "SK123", "api_key_secret", "s3cret"))).isEmpty();
 	}
 
 	@Test
