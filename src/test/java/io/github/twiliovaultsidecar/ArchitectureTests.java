@@ -50,7 +50,7 @@ class ArchitectureTests {
 			Map.entry("proxy", Set.of("RegionBreakers")),
 			Map.entry("seeding", Set.of("SeedingCli")),
 			Map.entry("security", Set.of("CallerAccess")),
-			Map.entry("audit", Set.of("AuditLog")),
+			Map.entry("audit", Set.of("AuditLog", "AuditWriter")),
 			Map.entry("masking", Set.of("SecretMasking")),
 			Map.entry("observability", Set.of()),
 			Map.entry("webhook", Set.of()),

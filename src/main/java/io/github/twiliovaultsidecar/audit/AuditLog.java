@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,12 @@ public final class AuditLog {
 	 * The Vault display name of the person is an audit-log matter, never a tag.
 	 */
 	public static final String ADMIN_ACTIONS = "sidecar.admin.actions";
+
+	/**
+	 * Counter of audit lines dropped because the writer's queue was full ({@link AuditWriter}); stays
+	 * 0 while standard output keeps up.
+	 */
+	public static final String DROPPED = "sidecar.audit.dropped";
 
 	private final Logger log;
 
@@ -61,6 +68,11 @@ public final class AuditLog {
 	private AuditLog(MeterRegistry registry, Logger log) {
 		this.registry = registry;
 		this.log = log;
+		if (registry != null) {
+			FunctionCounter.builder(DROPPED, this, any -> AuditWriter.dropped())
+				.description("Audit lines dropped because the audit writer's queue was full")
+				.register(registry);
+		}
 	}
 
 	/**

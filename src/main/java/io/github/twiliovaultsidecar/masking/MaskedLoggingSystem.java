@@ -12,7 +12,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.pattern.DynamicConverter;
@@ -29,6 +28,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.util.ClassUtils;
 
 import io.github.twiliovaultsidecar.audit.AuditLog;
+import io.github.twiliovaultsidecar.audit.AuditWriter;
 
 /**
  * Spring Boot's Logback set-up (its console pattern, and its file appender when
@@ -101,7 +101,7 @@ public class MaskedLoggingSystem extends LogbackLoggingSystem {
 		encoder.setPattern("%m%n");
 		encoder.setCharset(StandardCharsets.UTF_8);
 		encoder.start();
-		ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+		AuditWriter appender = new AuditWriter();
 		appender.setContext(context);
 		appender.setName(AUDIT_APPENDER);
 		appender.setEncoder(encoder);
