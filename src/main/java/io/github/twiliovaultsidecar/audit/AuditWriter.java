@@ -1,6 +1,7 @@
 package io.github.twiliovaultsidecar.audit;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * encoder's masking) and queued with the standard output of that moment (the CLI points it at
  * standard error while a command runs); one daemon thread writes what is queued in batches of whole
  * lines, at most {@value #BATCH_BYTES} bytes per write so that a pipe never puts another writer's
- * bytes inside a line, and a batch is written as soon as it was taken: under load lines go out many
- * per write, when idle one by one at once. Stopping the appender (the logging system's reset or
- * shutdown) writes every line still queued.
+ * bytes inside a line. A batch is taken {@link #LINGER} after its first line was queued, so at a steady
+ * rate the thread wakes and writes once per batch rather than once per line, and a line is written
+ * at most that long (plus the write) after it was logged. Stopping the appender (the logging
+ * system's reset or shutdown) writes every line still queued.
  * <p>
  * A line that finds the queue full ({@value #CAPACITY} lines: standard output blocked or far too
  * slow) is dropped rather than holding the request up; drops are counted ({@link #dropped}, the meter
@@ -36,6 +38,9 @@ public final class AuditWriter extends UnsynchronizedAppenderBase<ILoggingEvent>
 
 	/** Bytes per write at most: POSIX's {@code PIPE_BUF}, what a pipe writes without interleaving. */
 	static final int BATCH_BYTES = 4096;
+
+	/** How long the writer waits after a batch's first line for more to queue. */
+	static final Duration LINGER = Duration.ofMillis(10);
 
 	private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
 
@@ -121,6 +126,7 @@ public final class AuditWriter extends UnsynchronizedAppenderBase<ILoggingEvent>
 				Line first = this.queue.poll(100, TimeUnit.MILLISECONDS);
 				if (first != null) {
 					batch.add(first);
+					Thread.sleep(LINGER.toMillis());
 					write(drain(batch));
 					batch.clear();
 					sayDropsOnce();
