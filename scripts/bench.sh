@@ -230,8 +230,8 @@ for start in 1 2 3; do
   ready_runs+=("$ready_ms")
   if ((start < 3)); then stop_sidecar; fi
 done
-ready_ms="$(printf '%s\n' "${ready_runs[@]}" | sort -n | sed -n 2p)"
-log "sidecar ready after ${ready_runs[*]} ms (median ${ready_ms}; plain jar: ${ready_plain_ms} ms)"
+ready_median_ms="$(printf '%s\n' "${ready_runs[@]}" | sort -n | sed -n 2p)"
+log "sidecar ready after ${ready_runs[*]} ms (median ${ready_median_ms}; plain jar: ${ready_plain_ms} ms)"
 status="$(curl -s -o "$OUT/first.json" -w '%{http_code}' "http://127.0.0.1:$SIDECAR_PORT/$HOST$RESOURCE")"
 [[ "$status" == 200 ]] || { log "a request through the sidecar answered $status: $(head -c 300 "$OUT/first.json")"; exit 1; }
 
@@ -364,7 +364,7 @@ nmt_rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")"
 echo "$nmt_rss_kb" > "$OUT/nmt-rss-kb.txt"
 
 # --- report ----------------------------------------------------------------------------------------
-python3 - "$OUT" "$(getconf CLK_TCK)" "${ticks[sidecar]}" "$hwm_kb" "$rss_kb" "$ready_ms" \
+python3 - "$OUT" "$(getconf CLK_TCK)" "${ticks[sidecar]}" "$hwm_kb" "$rss_kb" "$ready_median_ms" \
   "$java_version" "$CONNECTIONS" "$THROUGHPUT_SECONDS" "$RATE" "$LATENCY_SECONDS" "$BODY_BYTES" \
   "$("$NGINX" -v 2>&1 | sed 's#.*/##')" "$ready_plain_ms" "$mode" "${jvm_opts[*]} (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)" \
   "$WARMUP_SECONDS" "$rss_anon_kb" "${ticks[nginx]}" "${ready_runs[*]}" "${ticks[floor]}" "${ticks[netty]}" <<'PY'
