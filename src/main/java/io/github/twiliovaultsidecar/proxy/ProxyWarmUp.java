@@ -48,8 +48,9 @@ import io.github.twiliovaultsidecar.upstream.UpstreamClient;
  * to a server on 127.0.0.1 that lives only for the warm-up, signed with an Auth Token made for it and
  * held only in memory, answered by a stand-in for Twilio on 127.0.0.1, with breakers, account permits
  * and meters of their own, no audit line and no span. Nothing reaches Vault or Twilio. The warm-up is
- * bounded by {@link WarmUpProperties#requests} and {@link WarmUpProperties#timeout}; when it stops
- * early or a request fails, that is logged and readiness goes UP all the same.
+ * bounded by {@link WarmUpProperties#requests} and {@link WarmUpProperties#timeout}: past the timeout
+ * no request is sent and those in flight are answered. When it stops early or a request fails, that is
+ * logged and readiness goes UP all the same.
  */
 final class ProxyWarmUp implements ApplicationRunner {
 
@@ -140,15 +141,17 @@ final class ProxyWarmUp implements ApplicationRunner {
 			HttpClient client = HttpClient.create(connections).runOn(loops).baseUrl("http://127.0.0.1:" + server.port());
 			String messages = "/" + host + "/2010-04-01/Accounts/" + account + "/Messages.json";
 			int[] counts = new int[2];
+			long deadline = System.nanoTime() + this.settings.timeout().toNanos();
+			// Past the timeout no request is sent; those in flight are answered, not cut off.
 			Flux.range(0, this.settings.requests())
+				.takeWhile(i -> System.nanoTime() < deadline)
 				.flatMap(i -> send(client, messages, i), this.settings.concurrency())
-				.take(this.settings.timeout())
 				.doOnNext(status -> {
 					counts[0]++;
 					counts[1] += (status >= 200 && status < 300) ? 1 : 0;
 				})
 				.then()
-				.block(this.settings.timeout().plusSeconds(5));
+				.block(this.settings.timeout().plus(this.resilience.timeouts().total()).plusSeconds(5));
 			return new Report(counts[0], counts[1], (System.nanoTime() - started) / 1_000_000,
 					counts[0] < this.settings.requests());
 		}
