@@ -40,13 +40,12 @@ EXPOSE 8080
 # less native memory than G1 at this size), small stacks, the AOT cache, freed native memory given
 # back every 2 s (about 10 MB less peak RSS in `make bench`). The full tiered JIT is kept: the
 # C1-only JIT (-XX:TieredStopAtLevel=1) starts faster and uses ~45 MB less memory but about twice the
-# CPU per request in `make bench`; C2 alone (-XX:-TieredCompilation) holds less compiled code (peak
-# RSS 188 against 218 MB in `make bench`) but leaves the first seconds of traffic to the interpreter,
-# which falls behind at 1,000 requests/s (README, Benchmark). JAVA_TOOL_OPTIONS (the Helm chart's
-# `jvm.options`) adds to these, e.g. `-XX:-TieredCompilation` where memory counts more than the first
-# seconds after a start. Reflected methods and constructors are called through JNI rather than a
+# CPU per request in `make bench`; C2 alone (-XX:-TieredCompilation) holds less compiled code but runs
+# the warm-up before readiness in the interpreter, so a pod is ready seconds later (docs/benchmarks.md).
+# JAVA_TOOL_OPTIONS (the Helm chart's `jvm.options`) adds to these, e.g. `-XX:-TieredCompilation` where
+# memory counts more than start-up time. Reflected methods and constructors are called through JNI rather than a
 # method handle built for each on its first call: Spring calls hundreds of them once each while it
-# starts (about 0.2 s less to readiness on a 2-core machine, README item 16). Nothing on the proxy
+# starts (about 0.2 s less to readiness on a 2-core machine). Nothing on the proxy
 # path calls one; the admin and webhook controllers make one such call per request, a little slower
 # through JNI.
 # The JDK reads that property before `main` runs, so it has to be set here, not by the service.
