@@ -54,7 +54,7 @@ class ArchitectureTests {
 			Map.entry("masking", Set.of("SecretMasking")),
 			Map.entry("observability", Set.of()),
 			Map.entry("webhook", Set.of()),
-			Map.entry("web", Set.of("ProblemDetails", "MessageFraming", "HopByHop")),
+			Map.entry("web", Set.of("ProblemDetails", "MessageFraming", "HopByHop", "SampleTraffic")),
 			Map.entry("aot", Set.of()),
 			Map.entry("", Set.of("SidecarApplication")));
 

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -29,6 +28,7 @@ import io.github.twiliovaultsidecar.SidecarApplication;
 import io.github.twiliovaultsidecar.store.CredentialFields;
 import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultLayout;
+import io.github.twiliovaultsidecar.web.SampleTraffic;
 
 /**
  * The training run behind the ahead-of-time cache (JDK 25+, JEP 514/515): it starts the service
@@ -126,17 +126,7 @@ public final class AotTraining {
 	}
 
 	private static Mono<Integer> send(HttpClient client, int i) {
-		String messages = "/" + HOST + "/2010-04-01/Accounts/" + ACCOUNT + "/Messages.json";
-		if (i % 4 == 3) {
-			return client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded"))
-				.post()
-				.uri(messages)
-				.send(ByteBufFlux.fromString(Mono.just("To=%2B15005550006&From=%2B15005550001&Body=training+" + i)))
-				.responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
-		}
-		return client.get()
-			.uri(messages + "?PageSize=2")
-			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
+		return SampleTraffic.send(client, "/" + HOST + "/2010-04-01/Accounts/" + ACCOUNT + "/Messages.json", i);
 	}
 
 	private static byte[] randomBytes(int n) {

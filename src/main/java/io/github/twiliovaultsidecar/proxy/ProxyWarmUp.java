@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -36,6 +35,7 @@ import io.github.twiliovaultsidecar.store.CredentialKey;
 import io.github.twiliovaultsidecar.store.VaultLayout;
 import io.github.twiliovaultsidecar.twilio.Secret;
 import io.github.twiliovaultsidecar.upstream.UpstreamClient;
+import io.github.twiliovaultsidecar.web.SampleTraffic;
 
 /**
  * Sends requests through the proxy path before readiness goes UP, so that a new pod's first callers
@@ -145,7 +145,7 @@ final class ProxyWarmUp implements ApplicationRunner {
 			// Past the timeout no request is sent; those in flight are answered, not cut off.
 			Flux.range(0, this.settings.requests())
 				.takeWhile(i -> System.nanoTime() < deadline)
-				.flatMap(i -> send(client, messages, i), this.settings.concurrency())
+				.flatMap(i -> SampleTraffic.send(client, messages, i), this.settings.concurrency())
 				.doOnNext(status -> {
 					counts[0]++;
 					counts[1] += (status >= 200 && status < 300) ? 1 : 0;
@@ -189,20 +189,6 @@ final class ProxyWarmUp implements ApplicationRunner {
 	/** @return {@code api} when callers may reach it, else the first product they may */
 	private String product() {
 		return this.properties.products().contains("api") ? "api" : this.properties.products().iterator().next();
-	}
-
-	/** Three requests in four list messages, one creates one, as apps mostly do. */
-	private static Mono<Integer> send(HttpClient client, String messages, int i) {
-		if (i % 4 == 3) {
-			return client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded"))
-				.post()
-				.uri(messages)
-				.send(ByteBufFlux.fromString(Mono.just("To=%2B15005550006&From=%2B15005550001&Body=warm-up+" + i)))
-				.responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
-		}
-		return client.get()
-			.uri(messages + "?PageSize=2&Page=" + i)
-			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
 	}
 
 	/** Twilio's side: a page of messages for a GET, the message created for a POST. */
